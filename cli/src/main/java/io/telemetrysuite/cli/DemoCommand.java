@@ -1,0 +1,141 @@
+package io.telemetrysuite.cli;
+
+import io.telemetrysuite.generator.GeneratorConfig;
+import io.telemetrysuite.generator.GeneratorJob;
+import io.telemetrysuite.ingest.IngestConfig;
+import io.telemetrysuite.ingest.IngestJob;
+import io.telemetrysuite.ingest.IngestPolicies;
+import io.telemetrysuite.services.KafkaBroker;
+import io.telemetrysuite.services.KafkaBrokerDaemon;
+import io.telemetrysuite.services.RepoLayout;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./telemetry demo}: Kafka, a Flink MiniCluster with its web UI, the synthetic workload and
+ * every job of the suite, until Ctrl-C. Jobs are submitted through the MiniCluster's REST endpoint,
+ * the way a real cluster receives them.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the whole suite locally: Kafka, a Flink MiniCluster with web UI, synthetic workload, every job.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--rest-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int restPort;
+
+    @Option(names = "--rate", defaultValue = "200", description = "Generated Kafka records per second (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--sampling", defaultValue = "on", description = "Ingest sampling on|off (default: ${DEFAULT-VALUE}).")
+    String sampling;
+
+    @Option(names = "--seconds", defaultValue = "0", description = "Stop after this many seconds (default: run until Ctrl-C).")
+    long seconds;
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = RepoLayout.root();
+        KafkaBroker ownBroker = null;
+        String bootstrap;
+        KafkaBrokerDaemon.Status daemon = KafkaBrokerDaemon.forRepo().status();
+        if (daemon.running()) {
+            bootstrap = daemon.bootstrapServers();
+            System.out.println("Kafka (KRaft): using the running broker on " + bootstrap);
+        } else {
+            ownBroker = KafkaBroker.builder().dataDir(root.resolve(".telemetry/demo/kafka")).start();
+            bootstrap = ownBroker.bootstrapServers();
+            System.out.println("Kafka (KRaft) on " + bootstrap + " (log " + ownBroker.logFile() + ")");
+        }
+
+        IngestConfig ingest = new IngestConfig();
+        ingest.bootstrapServers = bootstrap;
+        ingest.sampling.enabled = !"off".equalsIgnoreCase(sampling);
+        createTopics(bootstrap, ingest);
+
+        Configuration flinkConf = GlobalConfiguration.loadConfiguration(root.resolve("flink-conf").toString());
+        flinkConf.addAll(IngestJob.baseConfiguration());
+        flinkConf.set(RestOptions.PORT, restPort);
+        flinkConf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, root.resolve(".telemetry/demo/checkpoints").toUri().toString());
+        flinkConf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, root.resolve("savepoints").toUri().toString());
+
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(flinkConf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(8)
+                .build());
+        cluster.start();
+        URI web = cluster.getRestAddress().get();
+        System.out.println("Flink web UI: " + web);
+
+        KafkaBroker brokerToStop = ownBroker;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nstopping ...");
+            try {
+                cluster.close();
+            } catch (Exception ignored) {
+                // Shutting down anyway.
+            }
+            if (brokerToStop != null) brokerToStop.stop();
+            stopped.countDown();
+        }));
+
+        submit(web, flinkConf, env -> {
+            GeneratorConfig generator = new GeneratorConfig();
+            generator.recordsPerSecond = rate;
+            GeneratorJob.buildTopology(env, generator, GeneratorJob.kafkaSink(bootstrap, generator));
+        }, GeneratorJob.NAME);
+        IngestPolicies policies = IngestPolicies.load(ingest);
+        submit(web, flinkConf, env -> IngestJob.attachSinks(
+                IngestJob.buildTopology(IngestJob.kafkaSource(env, ingest, false), ingest, policies), IngestJob.kafkaSinks(ingest), null),
+                IngestJob.NAME);
+
+        System.out.println("jobs: " + GeneratorJob.NAME + ", " + IngestJob.NAME + "  (Ctrl-C stops everything)");
+        try (TopicProgress progress = new TopicProgress(bootstrap, ingest.topics.outputs())) {
+            long start = System.currentTimeMillis();
+            while (seconds == 0 || System.currentTimeMillis() - start < seconds * 1000) {
+                Thread.sleep(10_000);
+                System.out.printf("[%s] %s%n", elapsed(start), progress.poll());
+            }
+        }
+        System.exit(0);
+        return 0;
+    }
+
+    private interface Topology {
+        void build(StreamExecutionEnvironment env) throws Exception;
+    }
+
+    private static void submit(URI web, Configuration conf, Topology topology, String name) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(web.getHost(), web.getPort(), conf);
+        env.enableCheckpointing(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL).toMillis());
+        topology.build(env);
+        env.executeAsync(name);
+    }
+
+    private static void createTopics(String bootstrap, IngestConfig ingest) {
+        Map<String, Integer> topics = new LinkedHashMap<>();
+        for (String topic : ingest.topics.inputs()) topics.put(topic, 2);
+        for (String topic : ingest.topics.outputs()) topics.put(topic, 2);
+        TopicProgress.createTopics(bootstrap, topics);
+    }
+
+    private static String elapsed(long start) {
+        long s = (System.currentTimeMillis() - start) / 1000;
+        return String.format("%02d:%02d", s / 60, s % 60);
+    }
+
+}

@@ -1,0 +1,31 @@
+package io.telemetrysuite.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./telemetry}: run the suite's jobs locally, on files, and against the local Kafka broker. */
+@Command(
+        name = "telemetry",
+        mixinStandardHelpOptions = true,
+        version = "telemetry-suite 0.1.0",
+        description = "Flink jobs that turn raw workload telemetry into what operators act on.",
+        subcommands = {DemoCommand.class, RunCommand.class, BenchCommand.class, KafkaCommand.class, CommandLine.HelpCommand.class})
+public final class TelemetryCli implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new TelemetryCli());
+        // A bad input or config is the user's to fix: say what and where, not a stack trace.
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("telemetry: " + Errors.describe(e));
+            if (System.getenv("TELEMETRY_DEBUG") != null) e.printStackTrace(commandLine.getErr());
+            return 2;
+        });
+        System.exit(cli.execute(args));
+    }
+}
