@@ -19,13 +19,14 @@ import java.util.Properties;
 import javax.annotation.Nullable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.utils.ParameterTool;
+import org.apache.flink.util.ParameterTool;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -93,7 +94,7 @@ public final class IngestJob {
 
     /** Reads the Collector's OTLP topics and the suite's record topic, committed data only. */
     public static DataStream<RawRecord> kafkaSource(StreamExecutionEnvironment env, IngestConfig config, boolean bounded) {
-        KafkaSource.Builder<RawRecord> builder = KafkaSource.<RawRecord>builder()
+        KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(config.bootstrapServers)
                 .setTopics(config.topics.inputs())
                 .setGroupId(config.consumerGroup)

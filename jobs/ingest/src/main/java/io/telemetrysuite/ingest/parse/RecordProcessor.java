@@ -1,10 +1,10 @@
 package io.telemetrysuite.ingest.parse;
 
-import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.metrics.v1.Metric;
@@ -71,8 +71,6 @@ public final class RecordProcessor {
         void violation(String ruleId);
     }
 
-    private final OtlpDecoder decoder = new OtlpDecoder();
-    private final SuiteRecordDecoder records = new SuiteRecordDecoder();
     private final ConventionValidator validator;
     private final Redactor redactor;
     private final long maxFutureSkewNanos;
@@ -86,37 +84,36 @@ public final class RecordProcessor {
     }
 
     public void process(RawRecord raw, Output out) {
-        if (raw.payload == null || raw.payload.length == 0) {
-            out.received(1);
-            out.deadLetter(deadLetter(raw, "unknown", DeadLetterReason.EMPTY_RECORD, "record has no bytes", raw.payload));
-            return;
-        }
         try {
-            if (OtlpDecoder.looksLikeJson(raw.payload)) {
-                processJson(raw, out);
-            } else {
-                switch (raw.encoding) {
-                    case RawRecord.Encoding.OTLP_PROTO_METRICS -> processMetrics(raw, decoder.metricsFromProtobuf(raw.payload), out);
-                    case RawRecord.Encoding.OTLP_PROTO_LOGS -> processLogs(raw, decoder.logsFromProtobuf(raw.payload), out);
-                    case RawRecord.Encoding.JSON -> throw new OtlpDecodeException(DeadLetterReason.INVALID_JSON,
-                            "expected a JSON object, the first byte is 0x" + Integer.toHexString(raw.payload[0] & 0xff));
-                    default -> processTraces(raw, decoder.tracesFromProtobuf(raw.payload), out);
-                }
-            }
+            Object decoded = decode(raw);
+            if (decoded instanceof ExportTraceServiceRequest traces) processTraces(raw, traces, out);
+            else if (decoded instanceof ExportMetricsServiceRequest metrics) processMetrics(raw, metrics, out);
+            else if (decoded instanceof ExportLogsServiceRequest logs) processLogs(raw, logs, out);
+            else processSuiteRecord(raw, decoded, out);
         } catch (OtlpDecodeException e) {
             out.received(1);
-            out.deadLetter(deadLetter(raw, e.signal(), e.reason(), e.getMessage(), redactor.maskRaw(raw.payload)));
+            out.deadLetter(deadLetter(raw, e.signal(), e.reason(), e.getMessage(), raw.payload));
         }
     }
 
-    private void processJson(RawRecord raw, Output out) throws OtlpDecodeException {
-        OtlpDecoder.JsonDocument document = decoder.parseJson(raw.payload);
-        switch (document.kind()) {
-            case TRACES -> processTraces(raw, decoder.tracesFromJson(document), out);
-            case METRICS -> processMetrics(raw, decoder.metricsFromJson(document), out);
-            case LOGS -> processLogs(raw, decoder.logsFromJson(document), out);
-            case SUITE_RECORD -> processSuiteRecord(raw, records.decode(document.tree()), out);
+    /** An OTLP export request or a suite record; JSON is recognised by its first byte on any origin. */
+    private static Object decode(RawRecord raw) throws OtlpDecodeException {
+        byte[] payload = raw.payload == null ? new byte[0] : raw.payload;
+        String protoEncoding = switch (raw.encoding) {
+            case RawRecord.Encoding.OTLP_PROTO_METRICS, RawRecord.Encoding.OTLP_PROTO_LOGS -> raw.encoding;
+            default -> RawRecord.Encoding.OTLP_PROTO_TRACES;
+        };
+        String encoding = OtlpDecoder.sniffEncoding(payload, protoEncoding);
+        if (RawRecord.Encoding.JSON.equals(encoding)) {
+            ObjectNode tree = OtlpDecoder.parseJsonObject(payload);
+            return SuiteRecordDecoder.isSuiteRecord(tree) ? SuiteRecordDecoder.decode(tree) : OtlpDecoder.decodeJson(tree);
         }
+        if (RawRecord.Encoding.JSON.equals(raw.encoding)) {
+            // A JSON lines file or the records topic: bytes that are not a JSON object are bad JSON, not protobuf.
+            throw new OtlpDecodeException(DeadLetterReason.INVALID_JSON, OtlpDecoder.UNKNOWN,
+                    "expected a JSON object, the first byte is 0x" + Integer.toHexString(payload[0] & 0xff));
+        }
+        return OtlpDecoder.decodeProto(payload, encoding);
     }
 
     private void processTraces(RawRecord raw, ExportTraceServiceRequest request, Output out) {
@@ -124,22 +121,29 @@ public final class RecordProcessor {
         for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
             Resource resource = resourceSpans.getResource();
             for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
-                InstrumentationScope scope = scopeSpans.getScope();
+                OtlpMapper.Context context = OtlpMapper.context(resource, scopeSpans.getScope());
                 for (io.opentelemetry.proto.trace.v1.Span proto : scopeSpans.getSpansList()) {
                     out.received(1);
-                    Span span = OtlpMapper.toSpan(resource, scope, proto);
-                    String problem = spanProblem(proto, nowNanos);
-                    ValidationResult result = problem == null
-                            ? validator.validate(Signal.SPAN, proto.getAttributesList(), resource.getAttributesList(), span.kind)
-                            : null;
-                    if (problem == null && !result.isRejected()) {
-                        tag(result, span.violations, out);
-                        redactor.redact(span);
-                        out.span(span);
-                    } else {
-                        redactor.redact(span);
-                        reject(raw, "span", problem, result, span, out);
+                    Span span;
+                    try {
+                        span = OtlpMapper.toSpan(context, proto);
+                    } catch (OtlpDecodeException e) {
+                        reject(raw, e.signal(), e.reason(), e.getMessage(), LenientItems.span(resource, proto), out);
+                        continue;
                     }
+                    String problem = spanTimeProblem(proto, nowNanos);
+                    if (problem != null) {
+                        rejectProblem(raw, "span", problem, span, out);
+                        continue;
+                    }
+                    ValidationResult result = validator.validate(Signal.SPAN, proto.getAttributesList(), resource.getAttributesList(), span.kind);
+                    if (result.isRejected()) {
+                        reject(raw, "span", result.rejectReason(), result.rejectMessage(), span, out);
+                        continue;
+                    }
+                    tag(result, span.violations, out);
+                    redactor.redact(span);
+                    out.span(span);
                 }
             }
         }
@@ -150,34 +154,41 @@ public final class RecordProcessor {
         for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
             Resource resource = resourceMetrics.getResource();
             for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
-                InstrumentationScope scope = scopeMetrics.getScope();
+                OtlpMapper.Context context = OtlpMapper.context(resource, scopeMetrics.getScope());
                 for (Metric metric : scopeMetrics.getMetricsList()) {
-                    List<OtlpMapper.MappedPoint> points = OtlpMapper.toMetricPoints(resource, scope, metric);
-                    if (points.isEmpty()) {
-                        // A metric without data points still arrived: account for it rather than lose it silently.
+                    int points = OtlpMapper.pointCount(metric);
+                    if (points == 0) {
+                        // A metric without data points still arrived: account for it rather than drop it silently.
                         out.received(1);
-                        MetricPoint empty = OtlpMapper.metricHeader(resource, scope, metric);
-                        reject(raw, "metric", DeadLetterReason.MISSING_REQUIRED_FIELD + ":metric " + quote(metric.getName()) + " has no data points",
-                                null, empty, out);
+                        reject(raw, "metric", DeadLetterReason.MISSING_REQUIRED_FIELD,
+                                "metric \"" + metric.getName() + "\" has no data points", LenientItems.metric(resource, metric, List.of()), out);
                         continue;
                     }
-                    for (OtlpMapper.MappedPoint mapped : points) {
+                    for (int i = 0; i < points; i++) {
                         out.received(1);
-                        MetricPoint point = mapped.point();
+                        List<KeyValue> attributes = LenientItems.pointAttributes(metric, i);
+                        MetricPoint point;
+                        try {
+                            point = OtlpMapper.toMetricPoint(context, metric, i);
+                        } catch (OtlpDecodeException e) {
+                            reject(raw, e.signal(), e.reason(), e.getMessage(), LenientItems.metric(resource, metric, attributes), out);
+                            continue;
+                        }
                         String problem = metric.getName().isEmpty()
                                 ? DeadLetterReason.MISSING_REQUIRED_FIELD + ":metric has no name"
-                                : timeProblem(point.timeUnixNano, nowNanos, "point");
-                        ValidationResult result = problem == null
-                                ? validator.validate(Signal.METRIC, mapped.attributes(), resource.getAttributesList(), null)
-                                : null;
-                        if (problem == null && !result.isRejected()) {
-                            tag(result, point.violations, out);
-                            redactor.redact(point);
-                            out.metric(point);
-                        } else {
-                            redactor.redact(point);
-                            reject(raw, "metric", problem, result, point, out);
+                                : timeProblem(point.timeUnixNano, nowNanos, "data point");
+                        if (problem != null) {
+                            rejectProblem(raw, "metric", problem, point, out);
+                            continue;
                         }
+                        ValidationResult result = validator.validate(Signal.METRIC, attributes, resource.getAttributesList(), null);
+                        if (result.isRejected()) {
+                            reject(raw, "metric", result.rejectReason(), result.rejectMessage(), point, out);
+                            continue;
+                        }
+                        tag(result, point.violations, out);
+                        redactor.redact(point);
+                        out.metric(point);
                     }
                 }
             }
@@ -189,22 +200,29 @@ public final class RecordProcessor {
         for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
             Resource resource = resourceLogs.getResource();
             for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
-                InstrumentationScope scope = scopeLogs.getScope();
+                OtlpMapper.Context context = OtlpMapper.context(resource, scopeLogs.getScope());
                 for (io.opentelemetry.proto.logs.v1.LogRecord proto : scopeLogs.getLogRecordsList()) {
                     out.received(1);
-                    LogRecord log = OtlpMapper.toLog(resource, scope, proto);
-                    String problem = logProblem(proto, nowNanos);
-                    ValidationResult result = problem == null
-                            ? validator.validate(Signal.LOG, proto.getAttributesList(), resource.getAttributesList(), null)
-                            : null;
-                    if (problem == null && !result.isRejected()) {
-                        tag(result, log.violations, out);
-                        redactor.redact(log);
-                        out.log(log);
-                    } else {
-                        redactor.redact(log);
-                        reject(raw, "log", problem, result, log, out);
+                    LogRecord log;
+                    try {
+                        log = OtlpMapper.toLog(context, proto);
+                    } catch (OtlpDecodeException e) {
+                        reject(raw, e.signal(), e.reason(), e.getMessage(), LenientItems.log(resource, proto), out);
+                        continue;
                     }
+                    String problem = timeProblem(log.effectiveTimeUnixNano(), nowNanos, "log record");
+                    if (problem != null) {
+                        rejectProblem(raw, "log", problem, log, out);
+                        continue;
+                    }
+                    ValidationResult result = validator.validate(Signal.LOG, proto.getAttributesList(), resource.getAttributesList(), null);
+                    if (result.isRejected()) {
+                        reject(raw, "log", result.rejectReason(), result.rejectMessage(), log, out);
+                        continue;
+                    }
+                    tag(result, log.violations, out);
+                    redactor.redact(log);
+                    out.log(log);
                 }
             }
         }
@@ -215,36 +233,36 @@ public final class RecordProcessor {
         long nowNanos = nowMillis.getAsLong() * 1_000_000L;
         if (record instanceof WorkloadRecord workload) {
             String problem = suiteProblem(workload.timestampMillis, nowNanos, "tenant", workload.tenant);
-            redactor.redact(workload);
-            if (problem == null) out.workload(workload);
-            else reject(raw, "workload", problem, null, workload, out);
+            if (problem == null) {
+                redactor.redact(workload);
+                out.workload(workload);
+            } else {
+                rejectProblem(raw, "workload", problem, workload, out);
+            }
         } else if (record instanceof SystemSample system) {
             String problem = suiteProblem(system.timestampMillis, nowNanos, "host", system.host);
-            redactor.redact(system);
-            if (problem == null) out.system(system);
-            else reject(raw, "system", problem, null, system, out);
+            if (problem == null) {
+                redactor.redact(system);
+                out.system(system);
+            } else {
+                rejectProblem(raw, "system", problem, system, out);
+            }
         } else if (record instanceof InferenceSample inference) {
             String problem = suiteProblem(inference.timestampMillis, nowNanos, "model", inference.model);
-            redactor.redact(inference);
-            if (problem == null) out.inference(inference);
-            else reject(raw, "inference", problem, null, inference, out);
+            if (problem == null) {
+                redactor.redact(inference);
+                out.inference(inference);
+            } else {
+                rejectProblem(raw, "inference", problem, inference, out);
+            }
         } else {
-            throw new IllegalStateException("SuiteRecordDecoder returned " + record);
+            throw new IllegalStateException("unexpected decoded record " + record);
         }
     }
 
     // ---- what the suite cannot interpret: problems are "reason:message" so one string carries both
 
-    private String spanProblem(io.opentelemetry.proto.trace.v1.Span span, long nowNanos) {
-        if (!isValidId(span.getTraceId(), 16)) {
-            return DeadLetterReason.INVALID_TRACE_ID + ":trace id must be 16 bytes, not all zero; got " + describeId(span.getTraceId());
-        }
-        if (!isValidId(span.getSpanId(), 8)) {
-            return DeadLetterReason.INVALID_SPAN_ID + ":span id must be 8 bytes, not all zero; got " + describeId(span.getSpanId());
-        }
-        if (!span.getParentSpanId().isEmpty() && !isValidId(span.getParentSpanId(), 8)) {
-            return DeadLetterReason.INVALID_SPAN_ID + ":parent span id must be empty or 8 bytes, not all zero; got " + describeId(span.getParentSpanId());
-        }
+    private String spanTimeProblem(io.opentelemetry.proto.trace.v1.Span span, long nowNanos) {
         if (span.getStartTimeUnixNano() == 0 || span.getEndTimeUnixNano() == 0) {
             return DeadLetterReason.MISSING_TIMESTAMP + ":span has no " + (span.getStartTimeUnixNano() == 0 ? "start" : "end") + " time";
         }
@@ -252,17 +270,6 @@ public final class RecordProcessor {
             return DeadLetterReason.INVALID_TIME_RANGE + ":span ends " + (span.getStartTimeUnixNano() - span.getEndTimeUnixNano()) + " ns before it starts";
         }
         return timeProblem(span.getStartTimeUnixNano(), nowNanos, "span start");
-    }
-
-    private String logProblem(io.opentelemetry.proto.logs.v1.LogRecord log, long nowNanos) {
-        if (!log.getTraceId().isEmpty() && !isValidId(log.getTraceId(), 16)) {
-            return DeadLetterReason.INVALID_TRACE_ID + ":log trace id must be empty or 16 bytes; got " + describeId(log.getTraceId());
-        }
-        if (!log.getSpanId().isEmpty() && !isValidId(log.getSpanId(), 8)) {
-            return DeadLetterReason.INVALID_SPAN_ID + ":log span id must be empty or 8 bytes; got " + describeId(log.getSpanId());
-        }
-        long time = log.getTimeUnixNano() != 0 ? log.getTimeUnixNano() : log.getObservedTimeUnixNano();
-        return timeProblem(time, nowNanos, "log");
     }
 
     private String suiteProblem(long timestampMillis, long nowNanos, String keyField, String key) {
@@ -281,22 +288,6 @@ public final class RecordProcessor {
         return null;
     }
 
-    private static boolean isValidId(ByteString id, int length) {
-        if (id.size() != length) return false;
-        for (int i = 0; i < length; i++) {
-            if (id.byteAt(i) != 0) return true;
-        }
-        return false;
-    }
-
-    private static String describeId(ByteString id) {
-        return id.isEmpty() ? "none" : id.size() + " bytes";
-    }
-
-    private static String quote(String s) {
-        return "\"" + s + "\"";
-    }
-
     // ---- outcomes
 
     private static void tag(ValidationResult result, List<String> violations, Output out) {
@@ -305,24 +296,23 @@ public final class RecordProcessor {
         for (String ruleId : violations) out.violation(ruleId);
     }
 
-    /** Dead-letters one item: {@code problem} ("reason:message") or the validator's rejecting rule. */
-    private void reject(RawRecord raw, String signal, String problem, ValidationResult result, Object redactedItem, Output out) {
-        String reason;
-        String message;
-        if (problem != null) {
-            int colon = problem.indexOf(':');
-            reason = problem.substring(0, colon);
-            message = problem.substring(colon + 1);
-        } else {
-            reason = result.rejectReason();
-            message = result.rejectMessage();
-        }
-        // The item, redacted, as the suite's JSON: replayable, and nothing the policy hides leaks here.
-        out.deadLetter(deadLetter(raw, signal, reason, message, EventJson.toBytes(redactedItem)));
+    private void rejectProblem(RawRecord raw, String signal, String problem, Object item, Output out) {
+        int colon = problem.indexOf(':');
+        reject(raw, signal, problem.substring(0, colon), problem.substring(colon + 1), item, out);
     }
 
+    /** Dead-letters one item, redacted, as the suite's JSON: replayable, and nothing the policy hides leaks. */
+    private void reject(RawRecord raw, String signal, String reason, String message, Object item, Output out) {
+        redactor.redactAny(item);
+        out.deadLetter(deadLetter(raw, signal, reason, message, EventJson.toBytes(item)));
+    }
+
+    /** A dead letter with the privacy masks applied to its bytes and message (messages quote values). */
     private DeadLetter deadLetter(RawRecord raw, String signal, String reason, String message, byte[] bytes) {
-        return new DeadLetter(reason, message, raw.describeSource(), signal, bytes == null ? new byte[0] : bytes, nowMillis.getAsLong());
+        DeadLetter deadLetter = new DeadLetter(reason, message, raw.describeSource(), signal,
+                bytes == null ? new byte[0] : bytes, nowMillis.getAsLong());
+        redactor.redact(deadLetter);
+        return deadLetter;
     }
 
 }

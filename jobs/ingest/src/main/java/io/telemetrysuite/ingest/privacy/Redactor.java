@@ -148,6 +148,18 @@ public final class Redactor {
      * Masks the patterns in a dead letter's payload and message: the message can quote the value
      * that broke a rule.
      */
+    /** Redacts whichever event type {@code event} is; for code paths that hold items of several signals. */
+    public void redactAny(Object event) {
+        if (event instanceof Span span) redact(span);
+        else if (event instanceof MetricPoint point) redact(point);
+        else if (event instanceof LogRecord log) redact(log);
+        else if (event instanceof WorkloadRecord workload) redact(workload);
+        else if (event instanceof InferenceSample inference) redact(inference);
+        else if (event instanceof SystemSample system) redact(system);
+        else if (event instanceof DeadLetter deadLetter) redact(deadLetter);
+        else throw new IllegalArgumentException("not an event type: " + event.getClass().getName());
+    }
+
     public void redact(DeadLetter deadLetter) {
         deadLetter.raw = maskRaw(deadLetter.raw);
         deadLetter.message = scrub(deadLetter.message);
