@@ -33,11 +33,14 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole suite locally: Kafka, a Flink MiniCluster with web UI, synthetic workload, every job.")
 final class DemoCommand implements Callable<Integer> {
+    private static final String GENERATOR = "telemetry-generator";
+
     @Option(names = "--rest-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int restPort;
 
-    @Option(names = "--rate", defaultValue = "200", description = "Generated Kafka records per second (default: ${DEFAULT-VALUE}).")
-    double rate;
+    @Option(names = "--traces-per-second", defaultValue = "40",
+            description = "Synthetic traces per second, before the periodic load shape and bursts (default: ${DEFAULT-VALUE}).")
+    double tracesPerSecond;
 
     @Option(names = "--sampling", defaultValue = "on", description = "Ingest sampling on|off (default: ${DEFAULT-VALUE}).")
     String sampling;
@@ -93,17 +96,15 @@ final class DemoCommand implements Callable<Integer> {
             stopped.countDown();
         }));
 
-        submit(web, flinkConf, env -> {
-            GeneratorConfig generator = new GeneratorConfig();
-            generator.recordsPerSecond = rate;
-            GeneratorJob.buildTopology(env, generator, GeneratorJob.kafkaSink(bootstrap, generator));
-        }, GeneratorJob.NAME);
+        GeneratorConfig generator = GeneratorJob.parseArgs(
+                new String[] {"--start", "now", "--traces-per-second", Double.toString(tracesPerSecond)}, System.currentTimeMillis());
+        submit(web, flinkConf, env -> GeneratorJob.buildTopology(env, generator, GeneratorJob.kafkaSink(bootstrap)), GENERATOR);
         IngestPolicies policies = IngestPolicies.load(ingest);
         submit(web, flinkConf, env -> IngestJob.attachSinks(
                 IngestJob.buildTopology(IngestJob.kafkaSource(env, ingest, false), ingest, policies), IngestJob.kafkaSinks(ingest), null),
                 IngestJob.NAME);
 
-        System.out.println("jobs: " + GeneratorJob.NAME + ", " + IngestJob.NAME + "  (Ctrl-C stops everything)");
+        System.out.println("jobs: " + GENERATOR + ", " + IngestJob.NAME + "  (Ctrl-C stops everything)");
         try (TopicProgress progress = new TopicProgress(bootstrap, ingest.topics.outputs())) {
             long start = System.currentTimeMillis();
             while (seconds == 0 || System.currentTimeMillis() - start < seconds * 1000) {

@@ -1,6 +1,7 @@
 package io.telemetrysuite.ingest;
 
 import io.telemetrysuite.ingest.parse.RecordParser;
+import io.telemetrysuite.ingest.sample.SamplingConfig;
 import io.telemetrysuite.ingest.sample.TraceSampler;
 import io.telemetrysuite.ingest.sink.EventKafkaSerializer;
 import io.telemetrysuite.ingest.source.KafkaRawRecordDeserializer;
@@ -59,14 +60,7 @@ public final class IngestJob {
                 .uid("ingest-parse")
                 .name("Parse, validate, redact");
 
-        DataStream<Span> spans = parsed;
-        if (config.sampling.enabled) {
-            spans = parsed
-                    .keyBy(span -> span.traceId, Types.STRING)
-                    .process(new TraceSampler(config.sampling))
-                    .uid("ingest-trace-sampler")
-                    .name("Sample per trace");
-        }
+        DataStream<Span> spans = config.sampling.enabled ? sample(parsed, config.sampling) : parsed;
         return new IngestStreams(
                 spans,
                 parsed.getSideOutput(IngestOutputs.METRICS),
@@ -75,6 +69,15 @@ public final class IngestJob {
                 parsed.getSideOutput(IngestOutputs.SYSTEM),
                 parsed.getSideOutput(IngestOutputs.INFERENCE),
                 parsed.getSideOutput(IngestOutputs.DEAD_LETTERS));
+    }
+
+    /** Consistent per-trace sampling: spans keyed by trace id, decisions in keyed state. */
+    public static DataStream<Span> sample(DataStream<Span> spans, SamplingConfig config) {
+        return spans
+                .keyBy(span -> span.traceId, Types.STRING)
+                .process(new TraceSampler(config))
+                .uid("ingest-trace-sampler")
+                .name("Sample per trace");
     }
 
     /** Sends every output to its sink; each sink has a stable uid because exactly-once sinks keep state. */

@@ -1,0 +1,32 @@
+package io.telemetrysuite.cli;
+
+import io.telemetrysuite.cli.bench.IngestBenchmark;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./telemetry bench <job>}: a job beside its baseline in the same process; the last line is the figure. */
+@Command(name = "bench", description = "Measure a job beside a baseline in the same process (see docs/benchmarks.md).",
+        subcommands = {BenchCommand.Ingest.class})
+final class BenchCommand {
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+            description = "Ingest topology (MiniCluster) vs. a plain-Java loop doing the same parse/validate/redact/sample work.")
+    static final class Ingest implements Callable<Integer> {
+        @Option(names = "--spans", defaultValue = "2000000", description = "Spans to generate (default: ${DEFAULT-VALUE}).")
+        long spans;
+
+        @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism and baseline threads (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Option(names = "--kafka", defaultValue = "true", negatable = true,
+                description = "Also measure through a real Kafka broker, exactly once (default: ${DEFAULT-VALUE}).")
+        boolean kafka;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(new IngestBenchmark(spans, parallelism, kafka).run());
+            return 0;
+        }
+    }
+}
