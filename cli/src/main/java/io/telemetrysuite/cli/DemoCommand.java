@@ -97,7 +97,9 @@ final class DemoCommand implements Callable<Integer> {
         }));
 
         GeneratorConfig generator = GeneratorJob.parseArgs(
-                new String[] {"--start", "now", "--traces-per-second", Double.toString(tracesPerSecond)}, System.currentTimeMillis());
+                new String[] {"--start", "now", "--traces-per-second", Double.toString(tracesPerSecond),
+                        // A visible trickle of malformed records, so the dead-letter topic has something to show.
+                        "--malformed-rate", "0.01"}, System.currentTimeMillis());
         submit(web, flinkConf, env -> GeneratorJob.buildTopology(env, generator, GeneratorJob.kafkaSink(bootstrap)), GENERATOR);
         IngestPolicies policies = IngestPolicies.load(ingest);
         submit(web, flinkConf, env -> IngestJob.attachSinks(

@@ -35,6 +35,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -88,7 +90,7 @@ public final class IngestBenchmark {
             System.out.printf("  flink, MiniCluster, from files:        %,12.0f spans/s  (net runtime %,d ms)%n", flinkRate, result.getNetRuntime());
             System.out.printf("  baseline, plain Java, %d threads:       %,12.0f spans/s%n", parallelism, baselineRate);
             if (withKafka) {
-                double kafkaRate = flinkThroughKafka(requests, spans, policies);
+                double kafkaRate = flinkThroughKafka(requests, spans, policies, dir.resolve("checkpoints"));
                 System.out.printf("  flink, MiniCluster, Kafka exactly once: %,12.0f spans/s%n", kafkaRate);
             }
             return String.format("ingest: %.0f spans/s, baseline %.0f spans/s, ratio %.2f", flinkRate, baselineRate, flinkRate / baselineRate);
@@ -144,7 +146,7 @@ public final class IngestBenchmark {
         return env.execute("ingest benchmark (files)");
     }
 
-    private double flinkThroughKafka(List<byte[]> requests, long spans, IngestPolicies policies) throws Exception {
+    private double flinkThroughKafka(List<byte[]> requests, long spans, IngestPolicies policies, Path checkpoints) throws Exception {
         try (KafkaBroker broker = KafkaBroker.builder().numPartitions(parallelism).start()) {
             IngestConfig kafka = copyWith(broker.bootstrapServers());
             Map<String, Integer> topics = new LinkedHashMap<>();
@@ -159,7 +161,10 @@ public final class IngestBenchmark {
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
                 for (byte[] request : requests) producer.send(new ProducerRecord<>(kafka.topics.otlpSpans, request));
             }
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, IngestJob.baseConfiguration());
+            Configuration conf = IngestJob.baseConfiguration();
+            // The sampler's decisions outgrow the JobManager's 5 MB in-memory checkpoint limit: checkpoint to files, as a cluster does.
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             env.enableCheckpointing(1_000);
             IngestJob.attachSinks(IngestJob.buildTopology(IngestJob.kafkaSource(env, kafka, true), kafka, policies),
                     IngestJob.kafkaSinks(kafka), null);

@@ -22,6 +22,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -88,7 +89,9 @@ class SamplingAcrossRestartTest {
 
         // Run 1: first half of every trace, a few hundred traces per second of event time.
         produce(broker, config.topics.otlpSpans, traceIds, 0, t0, random);
-        StreamExecutionEnvironment env = environment(new Configuration());
+        Configuration checkpointing = new Configuration();
+        checkpointing.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, savepoints.resolve("checkpoints").toUri().toString());
+        StreamExecutionEnvironment env = environment(checkpointing);
         buildIngest(env, config);
         JobClient first = env.executeAsync("sampling run 1");
         awaitConsumed(broker, config.consumerGroup, config.topics.otlpSpans);
@@ -97,7 +100,7 @@ class SamplingAcrossRestartTest {
         // Run 2: second half, restored from the savepoint, with a budget 50x larger.
         produce(broker, config.topics.otlpSpans, traceIds, SPANS_PER_HALF, t0, random);
         config.sampling.spansPerSecondPerService = 15_000;
-        Configuration restore = new Configuration();
+        Configuration restore = checkpointing.clone();
         restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         StreamExecutionEnvironment resumed = environment(restore);
         // Unbounded again: a restored Kafka split keeps the stopping offset it was checkpointed with.
