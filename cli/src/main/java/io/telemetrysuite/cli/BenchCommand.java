@@ -19,12 +19,15 @@ final class BenchCommand {
         @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism and baseline threads (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
+        @Option(names = "--sampling", defaultValue = "on", description = "on|off: off drops the keyBy(traceId) shuffle (default: ${DEFAULT-VALUE}).")
+        String sampling;
+
         @Option(names = "--no-kafka", description = "Skip the second figure, through a real Kafka broker exactly once.")
         boolean noKafka;
 
         @Override
         public Integer call() throws Exception {
-            System.out.println(new IngestBenchmark(spans, parallelism, !noKafka).run());
+            System.out.println(new IngestBenchmark(spans, parallelism, !noKafka, !"off".equals(sampling)).run());
             return 0;
         }
     }

@@ -62,6 +62,11 @@ public final class OtlpMapper {
             this.resourceAttributes = Collections.unmodifiableMap(attributes);
         }
 
+        /** The resource's {@code service.name}, or empty. */
+        public String serviceName() {
+            return serviceName;
+        }
+
         private Map<String, String> copyOfResourceAttributes() {
             return new HashMap<>(resourceAttributes);
         }
@@ -122,6 +127,28 @@ public final class OtlpMapper {
         }
         out.links = links;
         return out;
+    }
+
+    /** An OTLP span kind number as the model names it: SERVER, CLIENT, ... (UNSPECIFIED when unknown). */
+    public static String spanKindName(int kind) {
+        return name(SPAN_KINDS, kind);
+    }
+
+    /**
+     * The id checks of {@link #toSpan(Context, io.opentelemetry.proto.trace.v1.Span)} without building
+     * the span: lets a caller reject a span before it pays for mapping it (ingest samples first).
+     *
+     * @throws OtlpDecodeException exactly when {@code toSpan} would, with the same reason and message
+     */
+    public static void checkSpanIds(io.opentelemetry.proto.trace.v1.Span span) throws OtlpDecodeException {
+        String name = span.getName();
+        traceId(span.getTraceId(), "span", name);
+        spanId(span.getSpanId(), "span", name);
+        parentSpanId(span.getParentSpanId(), name);
+        for (io.opentelemetry.proto.trace.v1.Span.Link link : span.getLinksList()) {
+            traceId(link.getTraceId(), "link of span", name);
+            spanId(link.getSpanId(), "link of span", name);
+        }
     }
 
     /** The number of data points of the metric, whatever its type; 0 when it carries no data. */

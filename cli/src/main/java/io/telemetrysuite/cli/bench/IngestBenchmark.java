@@ -10,7 +10,9 @@ import io.telemetrysuite.ingest.IngestSinks;
 import io.telemetrysuite.ingest.IngestStreams;
 import io.telemetrysuite.ingest.IngestTopics;
 import io.telemetrysuite.ingest.parse.RecordProcessor;
+import io.telemetrysuite.ingest.sample.KeptSpans;
 import io.telemetrysuite.ingest.sample.SamplingPolicy;
+import io.telemetrysuite.ingest.sample.SpanEnvelope;
 import io.telemetrysuite.ingest.sample.TraceDecision;
 import io.telemetrysuite.model.DeadLetter;
 import io.telemetrysuite.model.InferenceSample;
@@ -56,12 +58,12 @@ public final class IngestBenchmark {
     private final boolean withKafka;
     private final IngestConfig config = new IngestConfig();
 
-    public IngestBenchmark(long targetSpans, int parallelism, boolean withKafka) {
+    public IngestBenchmark(long targetSpans, int parallelism, boolean withKafka, boolean sampling) {
         this.targetSpans = targetSpans;
         this.parallelism = parallelism;
         this.withKafka = withKafka;
-        // The production job samples; so does the benchmark, with a budget that keeps a few percent.
-        config.sampling.enabled = true;
+        // The production job samples; so does the benchmark by default, with a budget that keeps a few percent.
+        config.sampling.enabled = sampling;
         config.sampling.spansPerSecondPerService = 1_000;
     }
 
@@ -76,8 +78,9 @@ public final class IngestBenchmark {
             List<byte[]> requests = new ArrayList<>();
             for (Path file : files) requests.add(Files.readAllBytes(file));
             long spans = stats.spans;
-            System.out.printf("ingest benchmark: %,d spans in %,d OTLP protobuf export requests (%,d MB), parallelism %d%n",
-                    spans, files.size(), requests.stream().mapToLong(r -> r.length).sum() >> 20, parallelism);
+            System.out.printf("ingest benchmark: %,d spans in %,d OTLP protobuf export requests (%,d MB), parallelism %d, sampling %s%n",
+                    spans, files.size(), requests.stream().mapToLong(r -> r.length).sum() >> 20, parallelism,
+                    config.sampling.enabled ? "on" : "off");
 
             IngestPolicies policies = IngestPolicies.load(config);
             // Warm both sides up (JIT, class loading, Flink's first job) before measuring.
@@ -107,8 +110,8 @@ public final class IngestBenchmark {
         generator.malformedRate = 0;
         generator.anomalies = List.of();
         // Large requests, as a Collector's batch processor sends them (its default batch is 8192 spans).
-        generator.batchMin = 2_000;
-        generator.batchMax = 2_000;
+        generator.batchMin = 8_000;
+        generator.batchMax = 8_000;
         generator.tracesPerSecond = 5_000;
         long spansPerSecond = 5_000 * 6; // about six spans per trace
         long durationMillis = Math.max(1_000, targetSpans * 1_000 / spansPerSecond);
@@ -124,7 +127,7 @@ public final class IngestBenchmark {
             for (int t = 0; t < parallelism; t++) {
                 int shard = t;
                 parts.add(pool.submit(() -> {
-                    BaselineOutput out = new BaselineOutput(new SamplingPolicy(config.sampling, parallelism));
+                    BaselineOutput out = new BaselineOutput(new SamplingPolicy(config.sampling, parallelism), new KeptSpans(policies.newRedactor()));
                     RecordProcessor processor = new RecordProcessor(config, policies, System::currentTimeMillis);
                     for (int i = shard; i < requests.size(); i += parallelism) {
                         processor.process(new RawRecord(requests.get(i), "bench", -1, 0, RawRecord.Encoding.OTLP_PROTO_TRACES, 0), out);
@@ -198,20 +201,27 @@ public final class IngestBenchmark {
         }
     }
 
-    /** Keeps what the sampler keeps, with decisions in a map instead of keyed state. */
+    /** Keeps what the sampler keeps, with decisions in a map instead of keyed state, and maps the kept spans. */
     private static final class BaselineOutput implements RecordProcessor.Output {
         private final SamplingPolicy sampling;
+        private final KeptSpans keptSpans;
         private final Map<String, TraceDecision> decisions = new HashMap<>();
         long kept;
 
-        BaselineOutput(SamplingPolicy sampling) {
+        BaselineOutput(SamplingPolicy sampling, KeptSpans keptSpans) {
             this.sampling = sampling;
+            this.keptSpans = keptSpans;
         }
 
         @Override
         public void span(Span span) {
+            kept++;
+        }
+
+        @Override
+        public void spanEnvelope(SpanEnvelope span) {
             TraceDecision decision = decisions.computeIfAbsent(span.traceId, id -> sampling.decideNewTrace(span));
-            if (sampling.apply(decision, span)) kept++;
+            if (sampling.apply(decision, span) && keptSpans.map(span) != null) kept++;
         }
 
         @Override public void metric(MetricPoint point) {}

@@ -1,7 +1,9 @@
 package io.telemetrysuite.ingest;
 
 import io.telemetrysuite.ingest.parse.RecordParser;
+import io.telemetrysuite.ingest.sample.KeptSpanMapper;
 import io.telemetrysuite.ingest.sample.SamplingConfig;
+import io.telemetrysuite.ingest.sample.SpanEnvelope;
 import io.telemetrysuite.ingest.sample.TraceSampler;
 import io.telemetrysuite.ingest.sink.EventKafkaSerializer;
 import io.telemetrysuite.ingest.source.KafkaRawRecordDeserializer;
@@ -40,7 +42,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * bad input to the dead-letter stream.
  *
  * <pre>
- *   source ─▶ parse, validate, redact ─┬─▶ keyBy(traceId) ─▶ sample ─▶ spans
+ *   source ─▶ parse, validate, redact ─┬─▶ keyBy(traceId) ─▶ sample ─▶ map, redact ─▶ spans
  *                                      ├─▶ metrics, logs, workload, system, inference
  *                                      └─▶ dead letters
  * </pre>
@@ -56,11 +58,13 @@ public final class IngestJob {
     /** Parses, validates, redacts and (if configured) samples; the policies are loaded before the job is built. */
     public static IngestStreams buildTopology(DataStream<RawRecord> raw, IngestConfig config, IngestPolicies policies) {
         SingleOutputStreamOperator<Span> parsed = raw
-                .process(new RecordParser(config, policies, !config.sampling.enabled))
+                .process(new RecordParser(config, policies))
                 .uid("ingest-parse")
                 .name("Parse, validate, redact");
 
-        DataStream<Span> spans = config.sampling.enabled ? sample(parsed, config.sampling) : parsed;
+        DataStream<Span> spans = config.sampling.enabled
+                ? sample(parsed.getSideOutput(IngestOutputs.SPAN_ENVELOPES), config.sampling, policies)
+                : parsed;
         return new IngestStreams(
                 spans,
                 parsed.getSideOutput(IngestOutputs.METRICS),
@@ -71,13 +75,19 @@ public final class IngestJob {
                 parsed.getSideOutput(IngestOutputs.DEAD_LETTERS));
     }
 
-    /** Consistent per-trace sampling: spans keyed by trace id, decisions in keyed state. */
-    public static DataStream<Span> sample(DataStream<Span> spans, SamplingConfig config) {
+    /**
+     * Consistent per-trace sampling: spans keyed by trace id, decisions in keyed state; then only the
+     * kept spans are mapped to the event model and redacted.
+     */
+    public static DataStream<Span> sample(DataStream<SpanEnvelope> spans, SamplingConfig config, IngestPolicies policies) {
         return spans
                 .keyBy(span -> span.traceId, Types.STRING)
                 .process(new TraceSampler(config))
                 .uid("ingest-trace-sampler")
-                .name("Sample per trace");
+                .name("Sample per trace")
+                .process(new KeptSpanMapper(policies))
+                .uid("ingest-kept-span-mapper")
+                .name("Map and redact kept spans");
     }
 
     /** Sends every output to its sink; each sink has a stable uid because exactly-once sinks keep state. */

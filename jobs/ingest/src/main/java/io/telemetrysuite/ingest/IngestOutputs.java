@@ -1,5 +1,6 @@
 package io.telemetrysuite.ingest;
 
+import io.telemetrysuite.ingest.sample.SpanEnvelope;
 import io.telemetrysuite.model.DeadLetter;
 import io.telemetrysuite.model.InferenceSample;
 import io.telemetrysuite.model.LogRecord;
@@ -9,8 +10,12 @@ import io.telemetrysuite.model.WorkloadRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.OutputTag;
 
-/** The parse operator's side outputs, declared once. Spans are its main output. */
+/**
+ * The parse operator's side outputs, declared once. Spans are its main output when sampling is off;
+ * with sampling on they leave as {@link SpanEnvelope}s for the sampler.
+ */
 public final class IngestOutputs {
+    public static final OutputTag<SpanEnvelope> SPAN_ENVELOPES = new OutputTag<>("span-envelopes", TypeInformation.of(SpanEnvelope.class));
     public static final OutputTag<MetricPoint> METRICS = new OutputTag<>("metrics", TypeInformation.of(MetricPoint.class));
     public static final OutputTag<LogRecord> LOGS = new OutputTag<>("logs", TypeInformation.of(LogRecord.class));
     public static final OutputTag<WorkloadRecord> WORKLOAD = new OutputTag<>("workload", TypeInformation.of(WorkloadRecord.class));

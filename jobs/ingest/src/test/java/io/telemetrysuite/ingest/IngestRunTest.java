@@ -27,6 +27,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code ./telemetry run ingest}: the files it writes, their fields, and that nothing is lost. */
 class IngestRunTest {
@@ -146,8 +148,9 @@ class IngestRunTest {
         assertThat(byReason.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(10L);
     }
 
-    @Test
-    void noRawValueThePolicyRedactsReachesAnyOutput() throws Exception {
+    @ParameterizedTest(name = "sampling {0}")
+    @ValueSource(booleans = {false, true})
+    void noRawValueThePolicyRedactsReachesAnyOutput(boolean sampling) throws Exception {
         Path input = Files.createDirectories(dir.resolve("in"));
         String email = "alice.smith@example.com";
         String clientIp = "203.0.113.77";
@@ -171,7 +174,10 @@ class IngestRunTest {
         Files.write(input.resolve("pii.jsonl"), lines);
 
         Path out = dir.resolve("out");
-        IngestRun.run(List.of(input), out, null, 1);
+        // With sampling on, kept spans are mapped and redacted after the sampler: a second path to check.
+        Path config = dir.resolve("ingest.yaml");
+        Files.writeString(config, "sampling: {enabled: " + sampling + ", spansPerSecondPerService: 1000000}\n");
+        IngestRun.run(List.of(input), out, config, 1);
 
         StringBuilder everything = new StringBuilder();
         try (var files = Files.list(out)) {

@@ -4,6 +4,7 @@ import io.telemetrysuite.ingest.IngestConfig;
 import io.telemetrysuite.ingest.IngestOutputs;
 import io.telemetrysuite.ingest.IngestPolicies;
 import io.telemetrysuite.ingest.RecordCounters;
+import io.telemetrysuite.ingest.sample.SpanEnvelope;
 import io.telemetrysuite.model.DeadLetter;
 import io.telemetrysuite.model.InferenceSample;
 import io.telemetrysuite.model.LogRecord;
@@ -17,8 +18,9 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The ingest job's first operator: {@link RecordProcessor} in Flink. Spans are the main output, every
- * other signal and the dead letters are side outputs ({@link IngestOutputs}). Stateless, so it
+ * The ingest job's first operator: {@link RecordProcessor} in Flink. Spans are the main output (span
+ * envelopes a side output when sampling is on), every other signal and the dead letters are side
+ * outputs ({@link IngestOutputs}). Stateless, so it
  * chains with the source and scales freely.
  */
 public class RecordParser extends ProcessFunction<RawRecord, Span> {
@@ -26,22 +28,19 @@ public class RecordParser extends ProcessFunction<RawRecord, Span> {
 
     private final IngestConfig config;
     private final IngestPolicies policies;
-    /** False when a sampler follows: then a span counts as accepted only once it is kept. */
-    private final boolean spansAreFinal;
 
     private transient RecordProcessor processor;
     private transient FlinkOutput output;
 
-    public RecordParser(IngestConfig config, IngestPolicies policies, boolean spansAreFinal) {
+    public RecordParser(IngestConfig config, IngestPolicies policies) {
         this.config = config;
         this.policies = policies;
-        this.spansAreFinal = spansAreFinal;
     }
 
     @Override
     public void open(OpenContext openContext) {
         processor = new RecordProcessor(config, policies, System::currentTimeMillis);
-        output = new FlinkOutput(new RecordCounters(getRuntimeContext()), spansAreFinal);
+        output = new FlinkOutput(new RecordCounters(getRuntimeContext()));
     }
 
     @Override
@@ -53,13 +52,11 @@ public class RecordParser extends ProcessFunction<RawRecord, Span> {
     /** Routes results to the main and side outputs and counts them. */
     private static final class FlinkOutput implements RecordProcessor.Output {
         private final RecordCounters counters;
-        private final boolean spansAreFinal;
         private Context ctx;
         private Collector<Span> spans;
 
-        FlinkOutput(RecordCounters counters, boolean spansAreFinal) {
+        FlinkOutput(RecordCounters counters) {
             this.counters = counters;
-            this.spansAreFinal = spansAreFinal;
         }
 
         void bind(Context ctx, Collector<Span> spans) {
@@ -69,8 +66,15 @@ public class RecordParser extends ProcessFunction<RawRecord, Span> {
 
         @Override
         public void span(Span span) {
-            counters.valid("span", spansAreFinal);
+            counters.valid("span", true);
             spans.collect(span);
+        }
+
+        /** Counted as accepted by the sampler, once it keeps the span. */
+        @Override
+        public void spanEnvelope(SpanEnvelope span) {
+            counters.valid("span", false);
+            ctx.output(IngestOutputs.SPAN_ENVELOPES, span);
         }
 
         @Override

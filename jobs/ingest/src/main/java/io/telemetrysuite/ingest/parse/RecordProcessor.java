@@ -13,9 +13,11 @@ import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Status;
 import io.telemetrysuite.ingest.IngestConfig;
 import io.telemetrysuite.ingest.IngestPolicies;
 import io.telemetrysuite.ingest.privacy.Redactor;
+import io.telemetrysuite.ingest.sample.SpanEnvelope;
 import io.telemetrysuite.ingest.validate.ConventionValidator;
 import io.telemetrysuite.ingest.validate.Signal;
 import io.telemetrysuite.ingest.validate.ValidationResult;
@@ -30,6 +32,7 @@ import io.telemetrysuite.model.Span;
 import io.telemetrysuite.model.SystemSample;
 import io.telemetrysuite.model.WorkloadRecord;
 import io.telemetrysuite.otlp.OtlpDecodeException;
+import io.telemetrysuite.otlp.Hex;
 import io.telemetrysuite.otlp.OtlpDecoder;
 import io.telemetrysuite.otlp.OtlpMapper;
 import io.telemetrysuite.records.SuiteRecordDecoder;
@@ -53,6 +56,9 @@ public final class RecordProcessor {
     public interface Output {
         void span(Span span);
 
+        /** A valid span to be sampled before it is mapped (only when the processor defers spans). */
+        void spanEnvelope(SpanEnvelope span);
+
         void metric(MetricPoint point);
 
         void log(LogRecord log);
@@ -75,8 +81,11 @@ public final class RecordProcessor {
     private final Redactor redactor;
     private final long maxFutureSkewNanos;
     private final LongSupplier nowMillis;
+    /** With sampling on, spans leave as envelopes and only kept ones are mapped and redacted, after the sampler. */
+    private final boolean deferSpans;
 
     public RecordProcessor(IngestConfig config, IngestPolicies policies, LongSupplier nowMillis) {
+        this.deferSpans = config.sampling.enabled;
         this.validator = new ConventionValidator(policies.registry());
         this.redactor = policies.newRedactor();
         this.maxFutureSkewNanos = config.maxFutureSkew.toNanos();
@@ -120,33 +129,85 @@ public final class RecordProcessor {
         long nowNanos = nowMillis.getAsLong() * 1_000_000L;
         for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
             Resource resource = resourceSpans.getResource();
+            byte[] resourceBytes = deferSpans ? resource.toByteArray() : null;
             for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
                 OtlpMapper.Context context = OtlpMapper.context(resource, scopeSpans.getScope());
+                byte[] scopeBytes = deferSpans ? scopeSpans.getScope().toByteArray() : null;
                 for (io.opentelemetry.proto.trace.v1.Span proto : scopeSpans.getSpansList()) {
                     out.received(1);
-                    Span span;
-                    try {
-                        span = OtlpMapper.toSpan(context, proto);
-                    } catch (OtlpDecodeException e) {
-                        reject(raw, e.signal(), e.reason(), e.getMessage(), LenientItems.span(resource, proto), out);
-                        continue;
-                    }
-                    String problem = spanTimeProblem(proto, nowNanos);
-                    if (problem != null) {
-                        rejectProblem(raw, "span", problem, span, out);
-                        continue;
-                    }
-                    ValidationResult result = validator.validate(Signal.SPAN, proto.getAttributesList(), resource.getAttributesList(), span.kind);
-                    if (result.isRejected()) {
-                        reject(raw, "span", result.rejectReason(), result.rejectMessage(), span, out);
-                        continue;
-                    }
-                    tag(result, span.violations, out);
-                    redactor.redact(span);
-                    out.span(span);
+                    if (deferSpans) deferSpan(raw, resource, resourceBytes, scopeBytes, context, proto, nowNanos, out);
+                    else mapSpan(raw, resource, context, proto, nowNanos, out);
                 }
             }
         }
+    }
+
+    private void mapSpan(RawRecord raw, Resource resource, OtlpMapper.Context context, io.opentelemetry.proto.trace.v1.Span proto,
+                         long nowNanos, Output out) {
+        Span span;
+        try {
+            span = OtlpMapper.toSpan(context, proto);
+        } catch (OtlpDecodeException e) {
+            reject(raw, e.signal(), e.reason(), e.getMessage(), LenientItems.span(resource, proto), out);
+            return;
+        }
+        String problem = spanTimeProblem(proto, nowNanos);
+        if (problem != null) {
+            rejectProblem(raw, "span", problem, span, out);
+            return;
+        }
+        ValidationResult result = validator.validate(Signal.SPAN, proto.getAttributesList(), resource.getAttributesList(), span.kind);
+        if (result.isRejected()) {
+            reject(raw, "span", result.rejectReason(), result.rejectMessage(), span, out);
+            return;
+        }
+        tag(result, span.violations, out);
+        redactor.redact(span);
+        out.span(span);
+    }
+
+    /** The same checks as {@link #mapSpan} on the protobuf span, without mapping it. */
+    private void deferSpan(RawRecord raw, Resource resource, byte[] resourceBytes, byte[] scopeBytes, OtlpMapper.Context context,
+                           io.opentelemetry.proto.trace.v1.Span proto, long nowNanos, Output out) {
+        try {
+            OtlpMapper.checkSpanIds(proto);
+        } catch (OtlpDecodeException e) {
+            reject(raw, e.signal(), e.reason(), e.getMessage(), LenientItems.span(resource, proto), out);
+            return;
+        }
+        String problem = spanTimeProblem(proto, nowNanos);
+        if (problem != null) {
+            rejectProblem(raw, "span", problem, LenientItems.span(resource, proto), out);
+            return;
+        }
+        ValidationResult result = validator.validate(Signal.SPAN, proto.getAttributesList(), resource.getAttributesList(),
+                OtlpMapper.spanKindName(proto.getKindValue()));
+        if (result.isRejected()) {
+            reject(raw, "span", result.rejectReason(), result.rejectMessage(), LenientItems.span(resource, proto), out);
+            return;
+        }
+        SpanEnvelope envelope = new SpanEnvelope();
+        envelope.traceId = Hex.encode(proto.getTraceId());
+        envelope.spanId = Hex.encode(proto.getSpanId());
+        envelope.serviceName = context.serviceName();
+        envelope.startTimeUnixNano = proto.getStartTimeUnixNano();
+        envelope.endTimeUnixNano = proto.getEndTimeUnixNano();
+        envelope.error = proto.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
+        envelope.route = routeOf(proto);
+        envelope.resource = resourceBytes;
+        envelope.scope = scopeBytes;
+        envelope.span = proto.toByteArray();
+        tag(result, envelope.violations, out);
+        out.spanEnvelope(envelope);
+    }
+
+    private static String routeOf(io.opentelemetry.proto.trace.v1.Span span) {
+        for (KeyValue attribute : span.getAttributesList()) {
+            if ("http.route".equals(attribute.getKey()) && attribute.getValue().hasStringValue()) {
+                return attribute.getValue().getStringValue();
+            }
+        }
+        return span.getName();
     }
 
     private void processMetrics(RawRecord raw, ExportMetricsServiceRequest request, Output out) {

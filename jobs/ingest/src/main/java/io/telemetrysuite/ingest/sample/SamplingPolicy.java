@@ -20,23 +20,21 @@ public final class SamplingPolicy {
     }
 
     /** Decides a trace seen for the first time, from its first span. */
-    public TraceDecision decideNewTrace(Span first) {
-        String service = first.serviceName;
-        double p = rates.probability(service);
-        return new TraceDecision(randomOf(first.traceId) < p, p, service);
+    public TraceDecision decideNewTrace(SpanEnvelope first) {
+        double p = rates.probability(first.serviceName);
+        return new TraceDecision(randomOf(first.traceId) < p, p, first.serviceName);
     }
 
     /**
      * Applies the trace's decision to one of its spans: true if the span is kept, in which case its
      * {@code adjustedCount} and {@code sampledBy} are set.
      */
-    public boolean apply(TraceDecision trace, Span span) {
-        boolean error = span.isError();
-        boolean priority = error || isSlow(span);
+    public boolean apply(TraceDecision trace, SpanEnvelope span) {
+        boolean priority = span.error || span.durationNanos() > config.slowThresholdNanos(span.route);
         rates.record(trace.decidingService, span.startTimeUnixNano / 1_000_000_000L, priority);
         if (priority) {
             span.adjustedCount = 1.0;
-            span.sampledBy = error ? Span.SampledBy.ERROR : Span.SampledBy.SLOW;
+            span.sampledBy = span.error ? Span.SampledBy.ERROR : Span.SampledBy.SLOW;
             return true;
         }
         if (trace.kept) {
@@ -45,11 +43,6 @@ public final class SamplingPolicy {
             return true;
         }
         return false;
-    }
-
-    private boolean isSlow(Span span) {
-        String route = span.attributes.get("http.route");
-        return span.durationNanos() > config.slowThresholdNanos(route != null ? route : span.name);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.telemetrysuite.ingest.sample;
 
 import io.telemetrysuite.ingest.PipelineCounter;
-import io.telemetrysuite.model.Span;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -23,10 +22,13 @@ import org.apache.flink.util.Collector;
  *       so sums of adjusted counts estimate the true span counts without bias.
  * </ul>
  *
+ * <p>Spans arrive as {@link SpanEnvelope}s (protobuf bytes and the fields sampling needs): only the
+ * kept ones are mapped and redacted afterwards, by {@link KeptSpanMapper}.
+ *
  * <p>Why not decide from the trace id alone, without state: the probability moves with the rate, and
  * two instances (or one instance a second later) would disagree about a trace that straddles a change.
  */
-public class TraceSampler extends KeyedProcessFunction<String, Span, Span> {
+public class TraceSampler extends KeyedProcessFunction<String, SpanEnvelope, SpanEnvelope> {
     private static final long serialVersionUID = 1L;
 
     private final SamplingConfig config;
@@ -54,7 +56,7 @@ public class TraceSampler extends KeyedProcessFunction<String, Span, Span> {
     }
 
     @Override
-    public void processElement(Span span, Context ctx, Collector<Span> out) throws Exception {
+    public void processElement(SpanEnvelope span, Context ctx, Collector<SpanEnvelope> out) throws Exception {
         TraceDecision trace = decisions.value();
         if (trace == null) {
             trace = policy.decideNewTrace(span);

@@ -50,11 +50,11 @@ class TraceSamplerTest {
             }
             for (Span span : priority) harness.processElement(record(span));
 
-            List<Span> kept = output(harness);
+            List<SpanEnvelope> kept = output(harness);
             assertThat(kept).hasSize(priority.size());
             assertThat(kept).allSatisfy(span -> assertThat(span.adjustedCount).isEqualTo(1.0));
-            assertThat(kept).filteredOn(s -> s.isError()).allSatisfy(s -> assertThat(s.sampledBy).isEqualTo(Span.SampledBy.ERROR));
-            assertThat(kept).filteredOn(s -> !s.isError()).allSatisfy(s -> assertThat(s.sampledBy).isEqualTo(Span.SampledBy.SLOW));
+            assertThat(kept).filteredOn(s -> s.error).allSatisfy(s -> assertThat(s.sampledBy).isEqualTo(Span.SampledBy.ERROR));
+            assertThat(kept).filteredOn(s -> !s.error).allSatisfy(s -> assertThat(s.sampledBy).isEqualTo(Span.SampledBy.SLOW));
         }
     }
 
@@ -76,7 +76,7 @@ class TraceSamplerTest {
                 before.processElement(record(trace.get(0)));
                 before.processElement(record(trace.get(1)));
             }
-            for (Span span : output(before)) firstHalfKept.put(span.traceId, true);
+            for (SpanEnvelope span : output(before)) firstHalfKept.put(span.traceId, true);
             snapshot = before.snapshot(1L, 1L);
         }
         assertThat(firstHalfKept.size()).as("some traces kept, some dropped").isBetween(200, 3_800);
@@ -90,7 +90,7 @@ class TraceSamplerTest {
                 after.processElement(record(trace.get(3)));
             }
             Map<String, Integer> keptAfter = new HashMap<>();
-            for (Span span : output(after)) keptAfter.merge(span.traceId, 1, Integer::sum);
+            for (SpanEnvelope span : output(after)) keptAfter.merge(span.traceId, 1, Integer::sum);
             assertThat(keptAfter.keySet()).isEqualTo(firstHalfKept.keySet());
             assertThat(keptAfter.values()).containsOnly(2);
         }
@@ -145,7 +145,7 @@ class TraceSamplerTest {
                         trueCount++;
                     }
                 }
-                for (Span kept : output(harness)) estimate += kept.adjustedCount;
+                for (SpanEnvelope kept : output(harness)) estimate += kept.adjustedCount;
                 harness.getOutput().clear();
                 t += MS;
             }
@@ -160,27 +160,40 @@ class TraceSamplerTest {
         return config;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Span, Span> opened(SamplingConfig config) throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, SpanEnvelope, SpanEnvelope> opened(SamplingConfig config) throws Exception {
         var harness = harness(config);
         harness.open();
         return harness;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Span, Span> harness(SamplingConfig config) throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, SpanEnvelope, SpanEnvelope> harness(SamplingConfig config) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new TraceSampler(config)), span -> span.traceId, Types.STRING);
         return harness;
     }
 
-    private static StreamRecord<Span> record(Span span) {
-        return new StreamRecord<>(span);
+    private static StreamRecord<SpanEnvelope> record(Span span) {
+        return new StreamRecord<>(envelope(span));
+    }
+
+    /** What the parse operator sends the sampler for this span (no protobuf bytes: the sampler never reads them). */
+    private static SpanEnvelope envelope(Span span) {
+        SpanEnvelope envelope = new SpanEnvelope();
+        envelope.traceId = span.traceId;
+        envelope.spanId = span.spanId;
+        envelope.serviceName = span.serviceName;
+        envelope.startTimeUnixNano = span.startTimeUnixNano;
+        envelope.endTimeUnixNano = span.endTimeUnixNano;
+        envelope.error = span.isError();
+        envelope.route = span.attributes.getOrDefault("http.route", span.name);
+        return envelope;
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Span> output(KeyedOneInputStreamOperatorTestHarness<String, Span, Span> harness) {
-        List<Span> spans = new ArrayList<>();
+    private static List<SpanEnvelope> output(KeyedOneInputStreamOperatorTestHarness<String, SpanEnvelope, SpanEnvelope> harness) {
+        List<SpanEnvelope> spans = new ArrayList<>();
         for (Object o : harness.getOutput()) {
-            if (o instanceof StreamRecord<?> r) spans.add((Span) r.getValue());
+            if (o instanceof StreamRecord<?> r) spans.add((SpanEnvelope) r.getValue());
         }
         return spans;
     }
