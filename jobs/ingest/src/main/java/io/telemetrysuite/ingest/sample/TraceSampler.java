@@ -47,6 +47,9 @@ public class TraceSampler extends KeyedProcessFunction<String, SpanEnvelope, Spa
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(config.decisionTtl)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                // The default visits 5 entries per access, a quarter of this operator's time in the profile. A trace
+                // has several spans, so visiting 2 per access still retires expired decisions faster than traces arrive.
+                .cleanupIncrementally(2, false)
                 .build());
         decisions = getRuntimeContext().getState(descriptor);
         policy = new SamplingPolicy(config, getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
