@@ -19,13 +19,17 @@ public final class TelemetryCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The CLI with its error handling: a bad input or config is the user's to fix, so say what and where, exit 2. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new TelemetryCli());
-        // A bad input or config is the user's to fix: say what and where, not a stack trace.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("telemetry: " + Errors.describe(e));
             if (System.getenv("TELEMETRY_DEBUG") != null) e.printStackTrace(commandLine.getErr());
             return 2;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 }

@@ -96,8 +96,9 @@ public final class IngestRun {
         for (String name : List.of(SPANS, METRICS, LOGS, WORKLOAD, SYSTEM, INFERENCE, DEAD_LETTER, COUNTERS)) {
             Path file = outputDir.resolve(name);
             if (Files.exists(file)) {
-                long lines = name.endsWith(".jsonl") ? countLines(file) : -1;
-                text.append(String.format("  %-40s%s%n", file, lines >= 0 ? lines + " lines" : ""));
+                text.append("  ").append(file);
+                if (name.endsWith(".jsonl")) text.append("  (").append(countLines(file)).append(" lines)");
+                text.append(System.lineSeparator());
             }
         }
         return text.toString();
