@@ -119,7 +119,7 @@ class IngestKafkaEndToEndTest {
         assertThat(received).isEqualTo((long) counters.get("accepted") + (long) counters.get("sampledOut") + (long) counters.get("deadLettered"));
     }
 
-    private static IngestTopics prefixedTopics(String prefix) {
+    static IngestTopics prefixedTopics(String prefix) {
         IngestTopics t = new IngestTopics();
         t.otlpSpans = prefix + t.otlpSpans;
         t.otlpMetrics = prefix + t.otlpMetrics;
@@ -173,7 +173,7 @@ class IngestKafkaEndToEndTest {
         return cut;
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(KafkaBroker broker) {
+    static KafkaProducer<byte[], byte[]> producer(KafkaBroker broker) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

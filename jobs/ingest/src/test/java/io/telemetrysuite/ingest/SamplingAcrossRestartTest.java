@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -33,10 +32,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,11 +64,7 @@ class SamplingAcrossRestartTest {
         config.bootstrapServers = broker.bootstrapServers();
         config.consumerGroup = run;
         config.transactionalIdPrefix = run;
-        config.topics.otlpSpans = run + "-otlp_spans";
-        config.topics.spans = run + "-spans";
-        for (String other : List.of("otlpMetrics", "otlpLogs", "records", "metrics", "logs", "workload", "system", "inference", "deadLetter")) {
-            IngestTopics.class.getField(other).set(config.topics, run + "-" + other);
-        }
+        config.topics = IngestKafkaEndToEndTest.prefixedTopics(run + "-");
         config.sampling.enabled = true;
         config.sampling.spansPerSecondPerService = 300;
         Map<String, Integer> topics = new LinkedHashMap<>();
@@ -138,11 +131,7 @@ class SamplingAcrossRestartTest {
 
     /** One export request per trace half: spans {@code from..from+SPANS_PER_HALF} of every trace, in trace order over 10 s of event time. */
     private static void produce(KafkaBroker broker, String topic, byte[][] traceIds, int from, long t0, Random random) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<byte[], byte[]> producer = IngestKafkaEndToEndTest.producer(broker)) {
             for (int t = 0; t < traceIds.length; t++) {
                 long start = t0 + t * (10_000_000_000L / traceIds.length) + from;
                 ScopeSpans.Builder scope = ScopeSpans.newBuilder();
