@@ -51,6 +51,23 @@ class RemoteWriteClientTest {
     }
 
     @Test
+    void resendingAnOutOfOrderSampleDoesNotDuplicateIt(PrometheusServer prometheus) throws Exception {
+        // At-least-once: after a restore the sink re-sends what was in flight. Behind a newer sample
+        // the old one lands in the out-of-order head; sent twice, it must still count once.
+        RemoteWriteClient client = new RemoteWriteClient(prometheus.remoteWriteUrl(), Duration.ofSeconds(10));
+        long now = System.currentTimeMillis();
+        long old = now - Duration.ofDays(1).toMillis();
+        PrometheusSample sample = PrometheusSample.of("rw_dup_value", Map.of("run", run), 5, old);
+        assertThat(client.send(List.of(PrometheusSample.of("rw_dup_value", Map.of("run", run), 9, now))).outcome())
+                .isEqualTo(RemoteWriteClient.Outcome.ACCEPTED);
+        assertThat(client.send(List.of(sample)).outcome()).isEqualTo(RemoteWriteClient.Outcome.ACCEPTED);
+        RemoteWriteClient.Result again = client.send(List.of(sample));
+
+        assertThat(again.outcome()).as(again.toString()).isEqualTo(RemoteWriteClient.Outcome.ACCEPTED);
+        assertThat(prometheus.valueAt("count_over_time(rw_dup_value{run=\"" + run + "\"}[1m])", old / 1000.0)).isEqualTo(1.0);
+    }
+
+    @Test
     void nobodyListeningIsRetryable() throws Exception {
         RemoteWriteClient client = new RemoteWriteClient("http://127.0.0.1:1/api/v1/write", Duration.ofSeconds(2));
         RemoteWriteClient.Result result = client.send(List.of(PrometheusSample.of("x", 1, 1)));
