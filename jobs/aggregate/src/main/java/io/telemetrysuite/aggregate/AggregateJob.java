@@ -61,10 +61,21 @@ public final class AggregateJob {
      */
     public static AggregateStreams buildTopology(IngestStreams in, AggregateConfig config, WatermarkStrategy<Observation> watermarks) {
         config.validate();
-        DataStream<Observation> observations = observe(in.spans(), Observation::of, "spans", watermarks)
-                .union(observe(in.workload(), Observation::of, "workload", watermarks),
-                        observe(in.system(), Observation::of, "system", watermarks),
-                        observe(in.inference(), Observation::of, "inference", watermarks));
+        DataStream<Observation> spans = observe(in.spans(), Observation::of, "spans");
+        DataStream<Observation> workload = observe(in.workload(), Observation::of, "workload");
+        DataStream<Observation> system = observe(in.system(), Observation::of, "system");
+        DataStream<Observation> inference = observe(in.inference(), Observation::of, "inference");
+        // Watermarks after the union, at the inputs' parallelism so they chain to them: all four signals
+        // come from the same ingest subtask and its source splits, so they share that subtask's event-time
+        // progress, and a signal that has no events at all (common: a deployment without inference) cannot
+        // hold the others back; a whole subtask that goes quiet is marked idle.
+        int parallelism = Math.max(Math.max(spans.getParallelism(), workload.getParallelism()),
+                Math.max(system.getParallelism(), inference.getParallelism()));
+        DataStream<Observation> observations = spans.union(workload, system, inference)
+                .assignTimestampsAndWatermarks(watermarks)
+                .setParallelism(parallelism)
+                .uid("aggregate-watermarks")
+                .name("Event time");
 
         List<Duration> resolutions = config.resolutions;
         String finest = AggregateConfig.label(resolutions.get(0));
@@ -98,23 +109,13 @@ public final class AggregateJob {
         return new AggregateStreams(all, late);
     }
 
-    /**
-     * One signal to observations with timestamps and watermarks, at the parallelism of its input so
-     * it chains to it: each input's own silence then marks it idle, and a test's single-parallelism
-     * source keeps its order into the windows.
-     */
-    private static <T> DataStream<Observation> observe(DataStream<T> events, MapFunction<T, Observation> toObservation,
-                                                        String signal, WatermarkStrategy<Observation> watermarks) {
-        int parallelism = events.getParallelism();
+    /** One signal to observations, at the parallelism of its input so it chains to it. */
+    private static <T> DataStream<Observation> observe(DataStream<T> events, MapFunction<T, Observation> toObservation, String signal) {
         return events
                 .map(toObservation)
                 .returns(Observation.class)
-                .setParallelism(parallelism)
+                .setParallelism(events.getParallelism())
                 .uid("aggregate-observe-" + signal)
-                .name("Observe " + signal)
-                .assignTimestampsAndWatermarks(watermarks)
-                .setParallelism(parallelism)
-                .uid("aggregate-watermarks-" + signal)
-                .name("Watermarks " + signal);
+                .name("Observe " + signal);
     }
 }
