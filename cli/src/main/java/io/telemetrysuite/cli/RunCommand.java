@@ -1,5 +1,6 @@
 package io.telemetrysuite.cli;
 
+import io.telemetrysuite.aggregate.AggregateRun;
 import io.telemetrysuite.ingest.IngestRun;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./telemetry run <job>}: a job's topology, bounded, from files to files. The outputs are a contract. */
 @Command(name = "run", description = "Run a job bounded on files and write its outputs to a folder.",
-        subcommands = {RunCommand.Ingest.class})
+        subcommands = {RunCommand.Ingest.class, RunCommand.Aggregate.class})
 final class RunCommand {
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -38,6 +39,36 @@ final class RunCommand {
                     + ", sampled out " + counters.get("sampledOut") + ", dead-lettered " + counters.get("deadLettered"));
             System.out.println("outputs:");
             System.out.print(IngestRun.describeOutputs(output));
+            return 0;
+        }
+    }
+
+    @Command(name = "aggregate", mixinStandardHelpOptions = true,
+            description = "Ingest parsing (sampling off unless configured), then windowed aggregates at every resolution. "
+                    + "Writes aggregates.jsonl and dead-letter.jsonl (ingest's dead letters and late_event).")
+    static final class Aggregate implements Callable<Integer> {
+        @Option(names = "--input", required = true, split = ",",
+                description = "A file or folder, as for run ingest.")
+        List<Path> inputs;
+
+        @Option(names = "--output", required = true, description = "Folder for the outputs (created if missing).")
+        Path output;
+
+        @Option(names = "--config", description = "Ingest config YAML, as for run ingest.")
+        Path config;
+
+        @Option(names = "--aggregate-config", description = "Aggregate config YAML: resolutions, maxOutOfOrderness, idleness, allowedLateness, kllK.")
+        Path aggregateConfig;
+
+        @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the local run (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Override
+        public Integer call() throws Exception {
+            long late = AggregateRun.run(inputs, output, config, aggregateConfig, parallelism);
+            System.out.println("aggregate: " + late + " late events dead-lettered");
+            System.out.println("outputs:");
+            System.out.print(AggregateRun.describeOutputs(output));
             return 0;
         }
     }

@@ -1,0 +1,121 @@
+package io.telemetrysuite.aggregate;
+
+import io.telemetrysuite.ingest.IngestStreams;
+import io.telemetrysuite.model.Aggregate;
+import io.telemetrysuite.model.DeadLetter;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The aggregate job: RED metrics from spans, per-tenant workload figures, per-host resources and
+ * per-model inference figures, in tumbling event-time windows at several resolutions at once.
+ *
+ * <pre>
+ *   spans, workload, system, inference ─▶ observe + watermarks ─▶ keyBy(key) ─▶ window 10s ─┬─▶ aggregates
+ *                                                                              │ late       └─▶ roll up 1m ─▶ 5m ─▶ 1h
+ *                                                                              └─▶ dead letters (late_event)
+ * </pre>
+ *
+ * <p>Only the finest resolution reads events; each coarser one re-keys the finer results and merges
+ * their sums and KLL sketches. Late events within the allowed lateness re-emit their window (and, in
+ * turn, the coarser windows containing it) with {@code update = true}; later ones become dead letters.
+ *
+ * <p>{@link #buildTopology} is the one code path: {@code run aggregate}, the tests and (later) the
+ * Kafka job call it.
+ */
+public final class AggregateJob {
+    public static final String NAME = "telemetry-aggregate";
+    /** Dead-letter reason of events later than the allowed lateness. */
+    public static final String LATE_EVENT = "late_event";
+
+    private static final OutputTag<Observation> LATE = new OutputTag<>("late-observations", TypeInformation.of(Observation.class));
+
+    private AggregateJob() {}
+
+    /**
+     * The event-time policy, declared once: watermarks trail the largest timestamp by the configured
+     * out-of-orderness, and a silent input stops holding them back after the idleness timeout.
+     */
+    public static WatermarkStrategy<Observation> watermarkStrategy(AggregateConfig config) {
+        return WatermarkStrategy.<Observation>forBoundedOutOfOrderness(config.maxOutOfOrderness)
+                .withTimestampAssigner((observation, previous) -> observation.timestampMillis)
+                .withIdleness(config.idleness);
+    }
+
+    /** Aggregates ingest's spans, workload, system and inference streams at every configured resolution. */
+    public static AggregateStreams buildTopology(IngestStreams in, AggregateConfig config) {
+        return buildTopology(in, config, watermarkStrategy(config));
+    }
+
+    /**
+     * As {@link #buildTopology(IngestStreams, AggregateConfig)}, with the watermark generation given:
+     * tests pass one that emits a watermark after every event, so they decide exactly when windows fire.
+     */
+    public static AggregateStreams buildTopology(IngestStreams in, AggregateConfig config, WatermarkStrategy<Observation> watermarks) {
+        config.validate();
+        DataStream<Observation> spans = observe(in.spans(), Observation::of, "spans");
+        DataStream<Observation> workload = observe(in.workload(), Observation::of, "workload");
+        DataStream<Observation> system = observe(in.system(), Observation::of, "system");
+        DataStream<Observation> inference = observe(in.inference(), Observation::of, "inference");
+        // Watermarks after the union, at the inputs' parallelism so they chain to them: all four signals
+        // come from the same ingest subtask and its source splits, so they share that subtask's event-time
+        // progress, and a signal that has no events at all (common: a deployment without inference) cannot
+        // hold the others back; a whole subtask that goes quiet is marked idle.
+        int parallelism = Math.max(Math.max(spans.getParallelism(), workload.getParallelism()),
+                Math.max(system.getParallelism(), inference.getParallelism()));
+        DataStream<Observation> observations = spans.union(workload, system, inference)
+                .assignTimestampsAndWatermarks(watermarks)
+                .setParallelism(parallelism)
+                .uid("aggregate-watermarks")
+                .name("Event time");
+
+        List<Duration> resolutions = config.resolutions;
+        String finest = AggregateConfig.label(resolutions.get(0));
+        SingleOutputStreamOperator<Aggregate> level = observations
+                .keyBy(Observation::key, Types.STRING)
+                .window(TumblingEventTimeWindows.of(resolutions.get(0)))
+                .allowedLateness(config.allowedLateness)
+                .sideOutputLateData(LATE)
+                .aggregate(new ObservationAggregator(config.kllK), new EmitWindow(finest))
+                .uid("aggregate-window-" + finest)
+                .name("Window " + finest);
+        DataStream<DeadLetter> late = level.getSideOutput(LATE)
+                .process(new LateEventDeadLetters(config.allowedLateness.toMillis()))
+                .uid("aggregate-late-events")
+                .name("Late events to dead letters");
+
+        DataStream<Aggregate> all = level;
+        for (Duration resolution : resolutions.subList(1, resolutions.size())) {
+            String label = AggregateConfig.label(resolution);
+            // Finer results carry their window's max timestamp, so they fall into the coarser window
+            // that contains them; the same lateness keeps it open for the finer windows' updates.
+            level = level
+                    .keyBy(AggregateKey::of, Types.STRING)
+                    .window(TumblingEventTimeWindows.of(resolution))
+                    .allowedLateness(config.allowedLateness)
+                    .process(new RollUpWindow(label, config.kllK))
+                    .uid("aggregate-rollup-" + label)
+                    .name("Roll up to " + label);
+            all = all.union(level);
+        }
+        return new AggregateStreams(all, late);
+    }
+
+    /** One signal to observations, at the parallelism of its input so it chains to it. */
+    private static <T> DataStream<Observation> observe(DataStream<T> events, MapFunction<T, Observation> toObservation, String signal) {
+        return events
+                .map(toObservation)
+                .returns(Observation.class)
+                .setParallelism(events.getParallelism())
+                .uid("aggregate-observe-" + signal)
+                .name("Observe " + signal);
+    }
+}
