@@ -57,6 +57,9 @@ final class RunCommand {
         @Option(names = "--config", description = "Ingest config YAML, as for run ingest.")
         Path config;
 
+        @Option(names = "--prometheus", description = "Also remote-write every final window to this Prometheus (e.g. http://127.0.0.1:9090/api/v1/write).")
+        String prometheus;
+
         @Option(names = "--aggregate-config", description = "Aggregate config YAML: resolutions, maxOutOfOrderness, idleness, allowedLateness, kllK.")
         Path aggregateConfig;
 
@@ -65,7 +68,7 @@ final class RunCommand {
 
         @Override
         public Integer call() throws Exception {
-            long late = AggregateRun.run(inputs, output, config, aggregateConfig, parallelism);
+            long late = AggregateRun.run(inputs, output, config, aggregateConfig, parallelism, prometheus);
             System.out.println("aggregate: " + late + " late events dead-lettered");
             System.out.println("outputs:");
             System.out.print(AggregateRun.describeOutputs(output));

@@ -1,5 +1,6 @@
 package io.telemetrysuite.aggregate;
 
+import io.telemetrysuite.aggregate.prometheus.AggregateSeries;
 import io.telemetrysuite.ingest.IngestConfig;
 import io.telemetrysuite.ingest.IngestConfigLoader;
 import io.telemetrysuite.ingest.IngestJob;
@@ -39,6 +40,12 @@ public final class AggregateRun {
     /** Runs to the end of the input and returns how many events came too late for any window. */
     public static long run(List<Path> inputs, Path outputDir, @Nullable Path configFile, @Nullable Path aggregateConfigFile,
                            int parallelism) throws Exception {
+        return run(inputs, outputDir, configFile, aggregateConfigFile, parallelism, null);
+    }
+
+    /** As above, and also remote-writes every aggregate to Prometheus when {@code prometheusRemoteWriteUrl} is set. */
+    public static long run(List<Path> inputs, Path outputDir, @Nullable Path configFile, @Nullable Path aggregateConfigFile,
+                           int parallelism, @Nullable String prometheusRemoteWriteUrl) throws Exception {
         for (Path input : inputs) {
             if (!Files.exists(input)) throw new NoSuchFileException(input.toString(), null, "input does not exist");
         }
@@ -53,6 +60,10 @@ public final class AggregateRun {
         // One file per output, so each sink runs alone.
         aggregates.aggregates().sinkTo(new JsonLinesFileSink<>(outputDir.resolve(AGGREGATES)))
                 .setParallelism(1).uid("aggregate-sink-aggregates").name("Aggregates sink");
+        if (prometheusRemoteWriteUrl != null) {
+            FinalWindows.of(aggregates.aggregates(), config)
+                    .sinkTo(AggregateSeries.sink(prometheusRemoteWriteUrl)).uid("aggregate-sink-prometheus").name("Prometheus sink");
+        }
         ingest.deadLetters().union(aggregates.lateDeadLetters()).sinkTo(new JsonLinesFileSink<>(outputDir.resolve(DEAD_LETTER)))
                 .setParallelism(1).uid("aggregate-sink-dead-letters").name("Dead-letter sink");
         JobExecutionResult result = env.execute(AggregateJob.NAME + " (run)");

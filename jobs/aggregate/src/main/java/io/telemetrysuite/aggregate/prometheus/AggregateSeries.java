@@ -1,6 +1,8 @@
 package io.telemetrysuite.aggregate.prometheus;
 
 import io.telemetrysuite.model.Aggregate;
+import io.telemetrysuite.prometheus.PrometheusSample;
+import io.telemetrysuite.prometheus.PrometheusSink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,13 +26,16 @@ import java.util.Map;
  * coarser windows of the same period never add up twice.
  */
 public final class AggregateSeries {
-    /** One sample of one series. */
-    public record Sample(String name, Map<String, String> labels, double value, long timestampMillis) {}
-
     private AggregateSeries() {}
 
-    public static List<Sample> of(Aggregate a) {
-        List<Sample> out = new ArrayList<>();
+    /** The aggregate job's Prometheus sink: remote write, retried with backoff, never failing the job. */
+    public static PrometheusSink<Aggregate> sink(String remoteWriteUrl) {
+        return PrometheusSink.<Aggregate>builder().url(remoteWriteUrl).mapper(AggregateSeries::of).build();
+    }
+
+    public static List<PrometheusSample> of(Aggregate a) {
+        if (a.signal == null) return List.of();
+        List<PrometheusSample> out = new ArrayList<>();
         switch (a.signal) {
             case "span" -> {
                 Map<String, String> labels = labels(a, "service", a.serviceName, "span_name", a.spanName, "route", a.route, "kind", a.kind);
@@ -71,7 +76,7 @@ public final class AggregateSeries {
         return out;
     }
 
-    private static void quantiles(List<Sample> out, String name, Map<String, String> labels, Aggregate a) {
+    private static void quantiles(List<PrometheusSample> out, String name, Map<String, String> labels, Aggregate a) {
         add(out, name, with(labels, "quantile", "0.5"), a.p50Ms, a);
         add(out, name, with(labels, "quantile", "0.9"), a.p90Ms, a);
         add(out, name, with(labels, "quantile", "0.95"), a.p95Ms, a);
@@ -93,8 +98,8 @@ public final class AggregateSeries {
         return copy;
     }
 
-    private static void add(List<Sample> out, String name, Map<String, String> labels, double value, Aggregate a) {
+    private static void add(List<PrometheusSample> out, String name, Map<String, String> labels, double value, Aggregate a) {
         // A sample stamped with the window's end: Prometheus shows the figure at the time it describes.
-        out.add(new Sample(name, labels, value, a.windowEnd));
+        out.add(PrometheusSample.of(name, labels, value, a.windowEnd));
     }
 }
