@@ -127,19 +127,33 @@ public final class RecordProcessor {
 
     private void processTraces(RawRecord raw, ExportTraceServiceRequest request, Output out) {
         long nowNanos = nowMillis.getAsLong() * 1_000_000L;
-        for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
+        // Deferred spans carry their protobuf bytes: copy them from the request's bytes when they were
+        // protobuf (JSON, or bytes whose layout does not line up with the decoded request, re-encode).
+        TraceRequestRanges ranges = deferSpans && !isJson(raw) ? TraceRequestRanges.of(raw.payload, request) : null;
+        List<ResourceSpans> resourceSpansList = request.getResourceSpansList();
+        for (int r = 0; r < resourceSpansList.size(); r++) {
+            ResourceSpans resourceSpans = resourceSpansList.get(r);
             Resource resource = resourceSpans.getResource();
-            byte[] resourceBytes = deferSpans ? resource.toByteArray() : null;
-            for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
+            byte[] resourceBytes = !deferSpans ? null : ranges != null ? ranges.resource(r) : resource.toByteArray();
+            List<ScopeSpans> scopeSpansList = resourceSpans.getScopeSpansList();
+            for (int s = 0; s < scopeSpansList.size(); s++) {
+                ScopeSpans scopeSpans = scopeSpansList.get(s);
                 OtlpMapper.Context context = OtlpMapper.context(resource, scopeSpans.getScope());
-                byte[] scopeBytes = deferSpans ? scopeSpans.getScope().toByteArray() : null;
-                for (io.opentelemetry.proto.trace.v1.Span proto : scopeSpans.getSpansList()) {
+                byte[] scopeBytes = !deferSpans ? null : ranges != null ? ranges.scope(r, s) : scopeSpans.getScope().toByteArray();
+                List<io.opentelemetry.proto.trace.v1.Span> spans = scopeSpans.getSpansList();
+                for (int i = 0; i < spans.size(); i++) {
+                    io.opentelemetry.proto.trace.v1.Span proto = spans.get(i);
                     out.received(1);
-                    if (deferSpans) deferSpan(raw, resource, resourceBytes, scopeBytes, context, proto, nowNanos, out);
+                    if (deferSpans) deferSpan(raw, resource, resourceBytes, scopeBytes, context, proto, ranges, r, s, i, nowNanos, out);
                     else mapSpan(raw, resource, context, proto, nowNanos, out);
                 }
             }
         }
+    }
+
+    /** Whether the record was decoded from JSON (the same sniffing as {@link #decode}). */
+    private static boolean isJson(RawRecord raw) {
+        return raw.payload == null || RawRecord.Encoding.JSON.equals(OtlpDecoder.sniffEncoding(raw.payload, RawRecord.Encoding.OTLP_PROTO_TRACES));
     }
 
     private void mapSpan(RawRecord raw, Resource resource, OtlpMapper.Context context, io.opentelemetry.proto.trace.v1.Span proto,
@@ -168,7 +182,8 @@ public final class RecordProcessor {
 
     /** The same checks as {@link #mapSpan} on the protobuf span, without mapping it. */
     private void deferSpan(RawRecord raw, Resource resource, byte[] resourceBytes, byte[] scopeBytes, OtlpMapper.Context context,
-                           io.opentelemetry.proto.trace.v1.Span proto, long nowNanos, Output out) {
+                           io.opentelemetry.proto.trace.v1.Span proto, TraceRequestRanges ranges, int r, int s, int i,
+                           long nowNanos, Output out) {
         try {
             OtlpMapper.checkSpanIds(proto);
         } catch (OtlpDecodeException e) {
@@ -196,7 +211,7 @@ public final class RecordProcessor {
         envelope.route = routeOf(proto);
         envelope.resource = resourceBytes;
         envelope.scope = scopeBytes;
-        envelope.span = proto.toByteArray();
+        envelope.span = ranges != null ? ranges.span(r, s, i) : proto.toByteArray();
         tag(result, envelope.violations, out);
         out.spanEnvelope(envelope);
     }

@@ -1,5 +1,7 @@
 package io.telemetrysuite.ingest.sample;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,7 +10,11 @@ import java.util.List;
  * OTLP protobuf bytes with its resource and scope. Only spans the sampler keeps are mapped to the
  * event model and redacted ({@link KeptSpans}), so a span that is sampled out costs a protobuf copy
  * instead of a full mapping, and the keyBy shuffle moves byte arrays instead of maps of strings.
+ *
+ * <p>Flink serializes it with {@link SpanEnvelopeSerializer} (through {@link SpanEnvelopeTypeInfo}), not
+ * the reflective POJO serializer: keep the two in step when a field is added.
  */
+@TypeInfo(SpanEnvelopeTypeInfo.Factory.class)
 public class SpanEnvelope {
     public String traceId;
     public String spanId;
