@@ -89,6 +89,8 @@ class SamplingAcrossRestartTest {
         JobClient first = env.executeAsync("sampling run 1");
         awaitConsumed(broker, config.consumerGroup, config.topics.otlpSpans);
         String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        // The savepoint completes before the sinks' committers have committed it: wait for the job to end.
+        first.getJobExecutionResult().get();
 
         // Run 2: second half, restored from the savepoint, with a budget 50x larger.
         produce(broker, config.topics.otlpSpans, traceIds, SPANS_PER_HALF, t0, random);
@@ -101,6 +103,7 @@ class SamplingAcrossRestartTest {
         JobClient second = resumed.executeAsync("sampling run 2");
         awaitConsumed(broker, config.consumerGroup, config.topics.otlpSpans);
         second.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        second.getJobExecutionResult().get();
 
         List<Span> spans = IngestKafkaEndToEndTest.readCommitted(broker, config.topics.spans, Span.class);
         assertThat(spans).extracting(s -> s.spanId).doesNotHaveDuplicates();
