@@ -1,10 +1,15 @@
 package io.telemetrysuite.aggregate;
 
+import io.telemetrysuite.aggregate.prometheus.AggregateSeries;
+import io.telemetrysuite.ingest.IngestJob;
 import io.telemetrysuite.ingest.IngestStreams;
+import io.telemetrysuite.ingest.IngestTopics;
 import io.telemetrysuite.model.Aggregate;
 import io.telemetrysuite.model.DeadLetter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import javax.annotation.Nullable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -12,7 +17,9 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.ParameterTool;
 
 /**
  * The aggregate job: RED metrics from spans, per-tenant workload figures, per-host resources and
@@ -28,8 +35,8 @@ import org.apache.flink.util.OutputTag;
  * their sums and KLL sketches. Late events within the allowed lateness re-emit their window (and, in
  * turn, the coarser windows containing it) with {@code update = true}; later ones become dead letters.
  *
- * <p>{@link #buildTopology} is the one code path: {@code run aggregate}, the tests and (later) the
- * Kafka job call it.
+ * <p>{@link #buildTopology} is the one code path: {@code run aggregate}, the tests, the demo and the
+ * Kafka job ({@link #kafkaTopology}, {@link #main}) call it.
  */
 public final class AggregateJob {
     public static final String NAME = "telemetry-aggregate";
@@ -107,6 +114,42 @@ public final class AggregateJob {
             all = all.union(level);
         }
         return new AggregateStreams(all, late);
+    }
+
+    /**
+     * The job between Kafka topics: ingest's topics in; the {@code aggregates} topic and late events'
+     * dead letters out, exactly once; and, with a remote-write URL, every final window to Prometheus.
+     */
+    public static void kafkaTopology(StreamExecutionEnvironment env, AggregateConfig config, String bootstrapServers, IngestTopics topics,
+                                     String aggregatesTopic, String deadLetterTopic, String group, String transactionalIdPrefix,
+                                     @Nullable String prometheusRemoteWriteUrl, boolean bounded) {
+        AggregateStreams out = buildTopology(AggregateKafka.ingestTopics(env, bootstrapServers, topics, group, bounded), config);
+        Duration transactionTimeout = Duration.ofMinutes(15);
+        out.aggregates()
+                .sinkTo(AggregateKafka.aggregatesSink(bootstrapServers, aggregatesTopic, transactionalIdPrefix, transactionTimeout))
+                .uid("aggregate-sink-kafka").name("Aggregates to Kafka");
+        out.lateDeadLetters()
+                .sinkTo(AggregateKafka.deadLetterSink(bootstrapServers, deadLetterTopic, transactionalIdPrefix, transactionTimeout))
+                .uid("aggregate-sink-dead-letters-kafka").name("Late events to Kafka");
+        if (prometheusRemoteWriteUrl != null) {
+            FinalWindows.of(out.aggregates(), config)
+                    .sinkTo(AggregateSeries.sink(prometheusRemoteWriteUrl)).uid("aggregate-sink-prometheus").name("Prometheus sink");
+        }
+    }
+
+    /**
+     * Cluster entry point: {@code --bootstrap-servers HOST:PORT} (default 127.0.0.1:9092),
+     * {@code --prometheus URL} (remote write; optional), {@code --config FILE} (aggregate config YAML).
+     */
+    public static void main(String[] args) throws Exception {
+        ParameterTool params = ParameterTool.fromArgs(args);
+        AggregateConfig config = AggregateConfigLoader.load(params.has("config") ? Path.of(params.get("config")) : null);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(IngestJob.baseConfiguration());
+        env.enableCheckpointing(Duration.ofSeconds(10).toMillis());
+        env.getConfig().setGlobalJobParameters(params);
+        kafkaTopology(env, config, params.get("bootstrap-servers", "127.0.0.1:9092"), new IngestTopics(), AggregateKafka.AGGREGATES_TOPIC,
+                AggregateKafka.DEAD_LETTER_TOPIC, "telemetry-aggregate", "telemetry-aggregate", params.get("prometheus"), false);
+        env.execute(NAME);
     }
 
     /** One signal to observations, at the parallelism of its input so it chains to it. */

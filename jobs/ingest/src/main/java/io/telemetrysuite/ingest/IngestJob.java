@@ -5,7 +5,7 @@ import io.telemetrysuite.ingest.sample.KeptSpanMapper;
 import io.telemetrysuite.ingest.sample.SamplingConfig;
 import io.telemetrysuite.ingest.sample.SpanEnvelope;
 import io.telemetrysuite.ingest.sample.TraceSampler;
-import io.telemetrysuite.ingest.sink.EventKafkaSerializer;
+import io.telemetrysuite.ingest.sink.ExactlyOnceKafka;
 import io.telemetrysuite.ingest.source.KafkaRawRecordDeserializer;
 import io.telemetrysuite.ingest.source.TelemetryFileFormat;
 import io.telemetrysuite.model.DeadLetter;
@@ -18,14 +18,12 @@ import io.telemetrysuite.model.SystemSample;
 import io.telemetrysuite.model.WorkloadRecord;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import javax.annotation.Nullable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.ParameterTool;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -143,17 +141,7 @@ public final class IngestJob {
     }
 
     private static <T> KafkaSink<T> kafkaSink(IngestConfig config, String topic, String name, SerializableFunction<T, String> key) {
-        Properties producer = new Properties();
-        producer.setProperty("transaction.timeout.ms", Long.toString(config.transactionTimeout.toMillis()));
-        producer.setProperty("linger.ms", "5");
-        producer.setProperty("compression.type", "lz4");
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(config.bootstrapServers)
-                .setRecordSerializer(new EventKafkaSerializer<>(topic, key))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-" + name)
-                .setKafkaProducerConfig(producer)
-                .build();
+        return ExactlyOnceKafka.sink(config.bootstrapServers, topic, config.transactionalIdPrefix + "-" + name, config.transactionTimeout, key);
     }
 
     /** Settings every ingest environment gets, whatever runs it. */

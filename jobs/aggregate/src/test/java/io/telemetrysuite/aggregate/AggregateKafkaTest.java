@@ -1,0 +1,140 @@
+package io.telemetrysuite.aggregate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.telemetrysuite.ingest.IngestTopics;
+import io.telemetrysuite.json.EventJson;
+import io.telemetrysuite.model.Aggregate;
+import io.telemetrysuite.model.Span;
+import io.telemetrysuite.model.WorkloadRecord;
+import io.telemetrysuite.services.KafkaBroker;
+import io.telemetrysuite.services.junit.KafkaBrokerExtension;
+import io.telemetrysuite.testing.TestSpans;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The aggregate job between real Kafka topics: ingest's committed events in, exact windows out, exactly once. */
+@ExtendWith(KafkaBrokerExtension.class)
+class AggregateKafkaTest {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    @Test
+    void ingestTopicsInAggregatesTopicOutWithExactWindowCounts(KafkaBroker broker) throws Exception {
+        String run = "agg" + System.nanoTime() % 1_000_000 + "-";
+        IngestTopics topics = new IngestTopics();
+        for (var field : IngestTopics.class.getFields()) {
+            if (field.getType() == String.class) field.set(topics, run + field.get(topics));
+        }
+        String aggregatesTopic = run + "aggregates";
+        Map<String, Integer> create = new LinkedHashMap<>();
+        topics.outputs().forEach(t -> create.put(t, 2));
+        create.put(aggregatesTopic, 2);
+        create.put(run + "aggregate-dead-letter", 2);
+        broker.createTopics(create);
+
+        long t0 = (System.currentTimeMillis() / 60_000 - 10) * 60_000; // on a minute, ten minutes ago
+        try (KafkaProducer<byte[], byte[]> producer = producer(broker)) {
+            // 30 s of spans: "cart" one per second (every 5th an error), "search" two per second.
+            for (int s = 0; s < 30; s++) {
+                long start = (t0 + s * 1_000L) * 1_000_000L;
+                Span cart = TestSpans.span(hex(32, s), hex(16, s), "cart", start, 20 * TestSpans.MS, s % 5 == 0);
+                producer.send(new ProducerRecord<>(topics.spans, EventJson.toBytes(cart)));
+                for (int k = 0; k < 2; k++) {
+                    Span search = TestSpans.span(hex(32, 1000 + 2 * s + k), hex(16, 1000 + 2 * s + k), "search", start + k * 400_000_000L,
+                            5 * TestSpans.MS, false);
+                    producer.send(new ProducerRecord<>(topics.spans, EventJson.toBytes(search)));
+                }
+                WorkloadRecord w = new WorkloadRecord();
+                w.timestampMillis = t0 + s * 1_000L;
+                w.tenant = "acme";
+                w.statusCode = 200;
+                w.durationMs = 10;
+                producer.send(new ProducerRecord<>(topics.workload, EventJson.toBytes(w)));
+            }
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(io.telemetrysuite.ingest.IngestJob.baseConfiguration());
+        env.setParallelism(2);
+        env.enableCheckpointing(500);
+        AggregateJob.kafkaTopology(env, new AggregateConfig(), broker.bootstrapServers(), topics, aggregatesTopic, run + "aggregate-dead-letter",
+                run + "group", run + "tx", null, true);
+        env.execute("aggregate kafka test");
+
+        Map<String, Double> countsBy10sWindow = new TreeMap<>();
+        Map<String, Double> errorsBy10sWindow = new TreeMap<>();
+        double workloadAt1m = 0;
+        for (Aggregate a : readCommitted(broker, aggregatesTopic)) {
+            if (a.update) continue;
+            if (a.signal.equals("span") && a.resolution.equals("10s")) {
+                String key = a.serviceName + "@" + (a.windowStart - t0) / 1000;
+                countsBy10sWindow.put(key, a.count);
+                errorsBy10sWindow.put(key, a.errorCount);
+            }
+            if (a.signal.equals("workload") && a.resolution.equals("1m")) workloadAt1m += a.count;
+        }
+        assertThat(countsBy10sWindow).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "cart@0", 10.0, "cart@10", 10.0, "cart@20", 10.0,
+                "search@0", 20.0, "search@10", 20.0, "search@20", 20.0));
+        assertThat(errorsBy10sWindow).containsEntry("cart@0", 2.0).containsEntry("cart@10", 2.0).containsEntry("cart@20", 2.0)
+                .containsEntry("search@0", 0.0);
+        assertThat(workloadAt1m).isEqualTo(30.0);
+    }
+
+    private static String hex(int length, int n) {
+        String digits = Integer.toHexString(n + 1);
+        return "a".repeat(length - digits.length()) + digits;
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(KafkaBroker broker) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(props);
+    }
+
+    private static List<Aggregate> readCommitted(KafkaBroker broker, String topic) throws Exception {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<Aggregate> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    out.add(EventJson.fromBytes(record.value(), Aggregate.class));
+                }
+            }
+        }
+        return out;
+    }
+}
