@@ -1,5 +1,8 @@
 package io.telemetrysuite.cli;
 
+import io.telemetrysuite.aggregate.AggregateConfig;
+import io.telemetrysuite.aggregate.AggregateJob;
+import io.telemetrysuite.aggregate.AggregateKafka;
 import io.telemetrysuite.generator.GeneratorConfig;
 import io.telemetrysuite.generator.GeneratorJob;
 import io.telemetrysuite.ingest.IngestConfig;
@@ -7,6 +10,7 @@ import io.telemetrysuite.ingest.IngestJob;
 import io.telemetrysuite.ingest.IngestPolicies;
 import io.telemetrysuite.services.KafkaBroker;
 import io.telemetrysuite.services.KafkaBrokerDaemon;
+import io.telemetrysuite.services.PrometheusServer;
 import io.telemetrysuite.services.RepoLayout;
 import java.net.URI;
 import java.nio.file.Path;
@@ -74,6 +78,8 @@ final class DemoCommand implements Callable<Integer> {
         flinkConf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, root.resolve(".telemetry/demo/checkpoints").toUri().toString());
         flinkConf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, root.resolve("savepoints").toUri().toString());
 
+        PrometheusServer prometheus = startPrometheus(root);
+
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(flinkConf)
                 .setNumTaskManagers(1)
@@ -93,6 +99,7 @@ final class DemoCommand implements Callable<Integer> {
                 // Shutting down anyway.
             }
             if (brokerToStop != null) brokerToStop.stop();
+            if (prometheus != null) prometheus.stop();
             stopped.countDown();
         }));
 
@@ -106,8 +113,14 @@ final class DemoCommand implements Callable<Integer> {
                 IngestJob.buildTopology(IngestJob.kafkaSource(env, ingest, false), ingest, policies), IngestJob.kafkaSinks(ingest), null),
                 IngestJob.NAME);
 
-        System.out.println("jobs: " + GENERATOR + ", " + IngestJob.NAME + "  (Ctrl-C stops everything)");
-        try (TopicProgress progress = new TopicProgress(bootstrap, ingest.topics.outputs())) {
+        submit(web, flinkConf, env -> AggregateJob.kafkaTopology(env, new AggregateConfig(), bootstrap, ingest.topics,
+                AggregateKafka.AGGREGATES_TOPIC, AggregateKafka.DEAD_LETTER_TOPIC, "telemetry-aggregate", "telemetry-aggregate",
+                prometheus == null ? null : prometheus.remoteWriteUrl(), false), AggregateJob.NAME);
+
+        System.out.println("jobs: " + GENERATOR + ", " + IngestJob.NAME + ", " + AggregateJob.NAME + "  (Ctrl-C stops everything)");
+        List<String> progressTopics = new java.util.ArrayList<>(ingest.topics.outputs());
+        progressTopics.add(AggregateKafka.AGGREGATES_TOPIC);
+        try (TopicProgress progress = new TopicProgress(bootstrap, progressTopics)) {
             long start = System.currentTimeMillis();
             while (seconds == 0 || System.currentTimeMillis() - start < seconds * 1000) {
                 Thread.sleep(10_000);
@@ -129,10 +142,30 @@ final class DemoCommand implements Callable<Integer> {
         env.executeAsync(name);
     }
 
+    /**
+     * A real Prometheus for the aggregate job's windows (remote write) and Flink's own metrics (the
+     * reporter on 9249); the demo goes on without it where the Debian package is missing.
+     */
+    private static PrometheusServer startPrometheus(Path root) {
+        try {
+            PrometheusServer prometheus = PrometheusServer.builder()
+                    .dataDir(root.resolve(".telemetry/demo/prometheus"))
+                    .scrapeTarget("127.0.0.1:9249")
+                    .start();
+            System.out.println("Prometheus: " + prometheus.url() + " (aggregates: telemetry_red_*, telemetry_workload_*, ...; Flink: flink_*)");
+            return prometheus;
+        } catch (RuntimeException e) {
+            System.out.println("Prometheus not started (" + e.getMessage().lines().findFirst().orElse("") + "): continuing without it");
+            return null;
+        }
+    }
+
     private static void createTopics(String bootstrap, IngestConfig ingest) {
         Map<String, Integer> topics = new LinkedHashMap<>();
         for (String topic : ingest.topics.inputs()) topics.put(topic, 2);
         for (String topic : ingest.topics.outputs()) topics.put(topic, 2);
+        topics.put(AggregateKafka.AGGREGATES_TOPIC, 2);
+        topics.put(AggregateKafka.DEAD_LETTER_TOPIC, 2);
         TopicProgress.createTopics(bootstrap, topics);
     }
 
