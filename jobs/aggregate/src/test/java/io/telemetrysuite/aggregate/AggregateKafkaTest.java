@@ -43,10 +43,7 @@ class AggregateKafkaTest {
     @Test
     void ingestTopicsInAggregatesTopicOutWithExactWindowCounts(KafkaBroker broker) throws Exception {
         String run = "agg" + System.nanoTime() % 1_000_000 + "-";
-        IngestTopics topics = new IngestTopics();
-        for (var field : IngestTopics.class.getFields()) {
-            if (field.getType() == String.class) field.set(topics, run + field.get(topics));
-        }
+        IngestTopics topics = new IngestTopics().withPrefix(run);
         String aggregatesTopic = run + "aggregates";
         Map<String, Integer> create = new LinkedHashMap<>();
         topics.outputs().forEach(t -> create.put(t, 2));

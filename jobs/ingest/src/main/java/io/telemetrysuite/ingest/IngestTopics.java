@@ -27,6 +27,23 @@ public class IngestTopics implements Serializable {
 
     public IngestTopics() {}
 
+    /** The same topics with {@code prefix} in front of every name: several pipelines (or tests) on one broker. */
+    public IngestTopics withPrefix(String prefix) {
+        IngestTopics t = new IngestTopics();
+        t.otlpSpans = prefix + otlpSpans;
+        t.otlpMetrics = prefix + otlpMetrics;
+        t.otlpLogs = prefix + otlpLogs;
+        t.records = prefix + records;
+        t.spans = prefix + spans;
+        t.metrics = prefix + metrics;
+        t.logs = prefix + logs;
+        t.workload = prefix + workload;
+        t.system = prefix + system;
+        t.inference = prefix + inference;
+        t.deadLetter = prefix + deadLetter;
+        return t;
+    }
+
     public List<String> inputs() {
         return List.of(otlpSpans, otlpMetrics, otlpLogs, records);
     }

@@ -60,7 +60,7 @@ class IngestKafkaEndToEndTest {
         config.bootstrapServers = broker.bootstrapServers();
         config.consumerGroup = "e2e-" + System.nanoTime();
         config.transactionalIdPrefix = "e2e-" + System.nanoTime();
-        config.topics = prefixedTopics("e2e" + System.nanoTime() % 100000 + "-");
+        config.topics = new IngestTopics().withPrefix("e2e" + System.nanoTime() % 100000 + "-");
         Map<String, Integer> topics = new LinkedHashMap<>();
         for (String topic : config.topics.inputs()) topics.put(topic, 2);
         for (String topic : config.topics.outputs()) topics.put(topic, 2);
@@ -117,22 +117,6 @@ class IngestKafkaEndToEndTest {
         assertThat((long) counters.get("accepted")).isEqualTo(validSpans + 1);
         assertThat((long) counters.get("deadLettered")).isEqualTo(deadLetters.size());
         assertThat(received).isEqualTo((long) counters.get("accepted") + (long) counters.get("sampledOut") + (long) counters.get("deadLettered"));
-    }
-
-    static IngestTopics prefixedTopics(String prefix) {
-        IngestTopics t = new IngestTopics();
-        t.otlpSpans = prefix + t.otlpSpans;
-        t.otlpMetrics = prefix + t.otlpMetrics;
-        t.otlpLogs = prefix + t.otlpLogs;
-        t.records = prefix + t.records;
-        t.spans = prefix + t.spans;
-        t.metrics = prefix + t.metrics;
-        t.logs = prefix + t.logs;
-        t.workload = prefix + t.workload;
-        t.system = prefix + t.system;
-        t.inference = prefix + t.inference;
-        t.deadLetter = prefix + t.deadLetter;
-        return t;
     }
 
     /** One export request of {@code spans} spans in one trace; with {@code oneBadSpanId}, its last span has a 4-byte id. */

@@ -64,7 +64,7 @@ class SamplingAcrossRestartTest {
         config.bootstrapServers = broker.bootstrapServers();
         config.consumerGroup = run;
         config.transactionalIdPrefix = run;
-        config.topics = IngestKafkaEndToEndTest.prefixedTopics(run + "-");
+        config.topics = new IngestTopics().withPrefix(run + "-");
         config.sampling.enabled = true;
         config.sampling.spansPerSecondPerService = 300;
         Map<String, Integer> topics = new LinkedHashMap<>();
