@@ -2,6 +2,7 @@ package io.telemetrysuite.testing;
 
 import io.telemetrysuite.model.DeadLetter;
 import io.telemetrysuite.model.DeadLetterReason;
+import io.telemetrysuite.model.Forecast;
 import io.telemetrysuite.model.InferenceSample;
 import io.telemetrysuite.model.LogRecord;
 import io.telemetrysuite.model.MetricPoint;
@@ -27,7 +28,29 @@ public final class ModelFixtures {
     /** One of each model class, fully populated. */
     public static List<Object> allModelTypes() {
         return List.of(span(), spanEvent(), spanLink(), metricPoint(), logRecord(), workload(), system(), inference(),
-                deadLetter(), rawRecord());
+                deadLetter(), rawRecord(), forecast());
+    }
+
+    public static Forecast forecast() {
+        Forecast f = new Forecast();
+        f.signal = "tenant";
+        f.serviceName = "svc";
+        f.tenant = "acme";
+        f.quantity = "requests";
+        f.resolution = "1m";
+        f.issuedAt = 1_767_225_600_000L;
+        f.targetTime = 1_767_225_780_000L;
+        f.horizonSteps = 3;
+        f.predicted = 812.5;
+        f.lower = 700.25;
+        f.upper = 924.75;
+        f.model = "holt-winters";
+        f.alpha = 0.3;
+        f.beta = 0.05;
+        f.gamma = 0.2;
+        f.residualStdDev = 57.1;
+        f.historyPoints = 180;
+        return f;
     }
 
     public static WorkloadRecord workload() {
