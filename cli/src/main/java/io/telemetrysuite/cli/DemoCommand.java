@@ -114,7 +114,8 @@ final class DemoCommand implements Callable<Integer> {
                 IngestJob.NAME);
 
         submit(web, flinkConf, env -> AggregateJob.kafkaTopology(env, new AggregateConfig(), bootstrap, ingest.topics,
-                AggregateKafka.AGGREGATES_TOPIC, AggregateKafka.DEAD_LETTER_TOPIC, "telemetry-aggregate", "telemetry-aggregate",
+                AggregateKafka.AGGREGATES_TOPIC, AggregateKafka.FORECASTS_TOPIC, AggregateKafka.DEAD_LETTER_TOPIC,
+                "telemetry-aggregate", "telemetry-aggregate",
                 prometheus == null ? null : prometheus.remoteWriteUrl(), false), AggregateJob.NAME);
 
         System.out.println("jobs: " + GENERATOR + ", " + IngestJob.NAME + ", " + AggregateJob.NAME + "  (Ctrl-C stops everything)");
@@ -165,6 +166,7 @@ final class DemoCommand implements Callable<Integer> {
         for (String topic : ingest.topics.inputs()) topics.put(topic, 2);
         for (String topic : ingest.topics.outputs()) topics.put(topic, 2);
         topics.put(AggregateKafka.AGGREGATES_TOPIC, 2);
+        topics.put(AggregateKafka.FORECASTS_TOPIC, 2);
         topics.put(AggregateKafka.DEAD_LETTER_TOPIC, 2);
         TopicProgress.createTopics(bootstrap, topics);
     }

@@ -1,5 +1,7 @@
 package io.telemetrysuite.aggregate;
 
+import io.telemetrysuite.aggregate.forecast.ForecastConfig;
+import io.telemetrysuite.aggregate.forecast.LoadForecaster;
 import io.telemetrysuite.aggregate.prometheus.AggregateSeries;
 import io.telemetrysuite.ingest.IngestJob;
 import io.telemetrysuite.ingest.IngestStreams;
@@ -117,11 +119,12 @@ public final class AggregateJob {
     }
 
     /**
-     * The job between Kafka topics: ingest's topics in; the {@code aggregates} topic and late events'
-     * dead letters out, exactly once; and, with a remote-write URL, every final window to Prometheus.
+     * The job between Kafka topics: ingest's topics in; the {@code aggregates} and {@code forecasts}
+     * topics and late events' dead letters out, exactly once; and, with a remote-write URL, every final
+     * window to Prometheus.
      */
     public static void kafkaTopology(StreamExecutionEnvironment env, AggregateConfig config, String bootstrapServers, IngestTopics topics,
-                                     String aggregatesTopic, String deadLetterTopic, String group, String transactionalIdPrefix,
+                                     String aggregatesTopic, String forecastsTopic, String deadLetterTopic, String group, String transactionalIdPrefix,
                                      @Nullable String prometheusRemoteWriteUrl, boolean bounded) {
         AggregateStreams out = buildTopology(AggregateKafka.ingestTopics(env, bootstrapServers, topics, group, bounded), config);
         Duration transactionTimeout = Duration.ofMinutes(15);
@@ -131,9 +134,12 @@ public final class AggregateJob {
         out.lateDeadLetters()
                 .sinkTo(AggregateKafka.deadLetterSink(bootstrapServers, deadLetterTopic, transactionalIdPrefix, transactionTimeout))
                 .uid("aggregate-sink-dead-letters-kafka").name("Late events to Kafka");
+        DataStream<Aggregate> finalWindows = FinalWindows.of(out.aggregates(), config);
+        LoadForecaster.forecasts(finalWindows, new ForecastConfig().validate(config))
+                .sinkTo(AggregateKafka.forecastsSink(bootstrapServers, forecastsTopic, transactionalIdPrefix, transactionTimeout))
+                .uid("aggregate-sink-forecasts-kafka").name("Forecasts to Kafka");
         if (prometheusRemoteWriteUrl != null) {
-            FinalWindows.of(out.aggregates(), config)
-                    .sinkTo(AggregateSeries.sink(prometheusRemoteWriteUrl)).uid("aggregate-sink-prometheus").name("Prometheus sink");
+            finalWindows.sinkTo(AggregateSeries.sink(prometheusRemoteWriteUrl)).uid("aggregate-sink-prometheus").name("Prometheus sink");
         }
     }
 
@@ -148,7 +154,7 @@ public final class AggregateJob {
         env.enableCheckpointing(Duration.ofSeconds(10).toMillis());
         env.getConfig().setGlobalJobParameters(params);
         kafkaTopology(env, config, params.get("bootstrap-servers", "127.0.0.1:9092"), new IngestTopics(), AggregateKafka.AGGREGATES_TOPIC,
-                AggregateKafka.DEAD_LETTER_TOPIC, "telemetry-aggregate", "telemetry-aggregate", params.get("prometheus"), false);
+                AggregateKafka.FORECASTS_TOPIC, AggregateKafka.DEAD_LETTER_TOPIC, "telemetry-aggregate", "telemetry-aggregate", params.get("prometheus"), false);
         env.execute(NAME);
     }
 

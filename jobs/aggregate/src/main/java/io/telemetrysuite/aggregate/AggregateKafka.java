@@ -6,6 +6,7 @@ import io.telemetrysuite.ingest.sink.ExactlyOnceKafka;
 import io.telemetrysuite.ingest.source.EventJsonDeserializer;
 import io.telemetrysuite.model.Aggregate;
 import io.telemetrysuite.model.DeadLetter;
+import io.telemetrysuite.model.Forecast;
 import io.telemetrysuite.model.InferenceSample;
 import io.telemetrysuite.model.LogRecord;
 import io.telemetrysuite.model.MetricPoint;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  */
 public final class AggregateKafka {
     public static final String AGGREGATES_TOPIC = "aggregates";
+    public static final String FORECASTS_TOPIC = "forecasts";
     public static final String DEAD_LETTER_TOPIC = "aggregate-dead-letter";
 
     private AggregateKafka() {}
@@ -62,6 +64,11 @@ public final class AggregateKafka {
     /** The aggregates topic, keyed by the aggregate's key so one key's windows stay in order in one partition. */
     public static KafkaSink<Aggregate> aggregatesSink(String bootstrapServers, String topic, String transactionalIdPrefix, Duration timeout) {
         return ExactlyOnceKafka.sink(bootstrapServers, topic, transactionalIdPrefix + "-aggregates", timeout, AggregateKey::of);
+    }
+
+    public static KafkaSink<Forecast> forecastsSink(String bootstrapServers, String topic, String transactionalIdPrefix, Duration timeout) {
+        return ExactlyOnceKafka.sink(bootstrapServers, topic, transactionalIdPrefix + "-forecasts", timeout,
+                f -> f.signal + "/" + f.serviceName + f.tenant + "/" + f.quantity);
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic, String transactionalIdPrefix, Duration timeout) {

@@ -1,5 +1,7 @@
 package io.telemetrysuite.aggregate;
 
+import io.telemetrysuite.aggregate.forecast.ForecastConfig;
+import io.telemetrysuite.aggregate.forecast.LoadForecaster;
 import io.telemetrysuite.aggregate.prometheus.AggregateSeries;
 import io.telemetrysuite.ingest.IngestConfig;
 import io.telemetrysuite.ingest.IngestConfigLoader;
@@ -7,6 +9,7 @@ import io.telemetrysuite.ingest.IngestJob;
 import io.telemetrysuite.ingest.IngestPolicies;
 import io.telemetrysuite.ingest.IngestStreams;
 import io.telemetrysuite.ingest.sink.JsonLinesFileSink;
+import io.telemetrysuite.model.Aggregate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.annotation.Nullable;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -29,6 +33,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class AggregateRun {
     public static final String AGGREGATES = "aggregates.jsonl";
     public static final String DEAD_LETTER = "dead-letter.jsonl";
+    /** Load forecasts per service and tenant; empty until the input spans two seasons (2 h at the defaults). */
+    public static final String FORECASTS = "forecasts.jsonl";
 
     private AggregateRun() {}
 
@@ -60,9 +66,12 @@ public final class AggregateRun {
         // One file per output, so each sink runs alone.
         aggregates.aggregates().sinkTo(new JsonLinesFileSink<>(outputDir.resolve(AGGREGATES)))
                 .setParallelism(1).uid("aggregate-sink-aggregates").name("Aggregates sink");
+        DataStream<Aggregate> finalWindows = FinalWindows.of(aggregates.aggregates(), config);
+        LoadForecaster.forecasts(finalWindows, new ForecastConfig().validate(config))
+                .sinkTo(new JsonLinesFileSink<>(outputDir.resolve(FORECASTS)))
+                .setParallelism(1).uid("aggregate-sink-forecasts").name("Forecasts sink");
         if (prometheusRemoteWriteUrl != null) {
-            FinalWindows.of(aggregates.aggregates(), config)
-                    .sinkTo(AggregateSeries.sink(prometheusRemoteWriteUrl)).uid("aggregate-sink-prometheus").name("Prometheus sink");
+            finalWindows.sinkTo(AggregateSeries.sink(prometheusRemoteWriteUrl)).uid("aggregate-sink-prometheus").name("Prometheus sink");
         }
         ingest.deadLetters().union(aggregates.lateDeadLetters()).sinkTo(new JsonLinesFileSink<>(outputDir.resolve(DEAD_LETTER)))
                 .setParallelism(1).uid("aggregate-sink-dead-letters").name("Dead-letter sink");
@@ -74,7 +83,7 @@ public final class AggregateRun {
     /** Where a run's outputs are, as the CLI shows it. */
     public static String describeOutputs(Path outputDir) throws IOException {
         StringBuilder text = new StringBuilder();
-        for (String name : List.of(AGGREGATES, DEAD_LETTER)) {
+        for (String name : List.of(AGGREGATES, FORECASTS, DEAD_LETTER)) {
             Path file = outputDir.resolve(name);
             if (Files.exists(file)) {
                 try (var lines = Files.lines(file)) {

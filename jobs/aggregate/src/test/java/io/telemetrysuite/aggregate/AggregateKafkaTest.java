@@ -49,6 +49,7 @@ class AggregateKafkaTest {
         topics.outputs().forEach(t -> create.put(t, 2));
         create.put(aggregatesTopic, 2);
         create.put(run + "aggregate-dead-letter", 2);
+        create.put(run + "forecasts", 2);
         broker.createTopics(create);
 
         long t0 = (System.currentTimeMillis() / 60_000 - 10) * 60_000; // on a minute, ten minutes ago
@@ -75,7 +76,8 @@ class AggregateKafkaTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(io.telemetrysuite.ingest.IngestJob.baseConfiguration());
         env.setParallelism(2);
         env.enableCheckpointing(500);
-        AggregateJob.kafkaTopology(env, new AggregateConfig(), broker.bootstrapServers(), topics, aggregatesTopic, run + "aggregate-dead-letter",
+        AggregateJob.kafkaTopology(env, new AggregateConfig(), broker.bootstrapServers(), topics, aggregatesTopic, run + "forecasts",
+                run + "aggregate-dead-letter",
                 run + "group", run + "tx", null, true);
         env.execute("aggregate kafka test");
 

@@ -3,7 +3,8 @@ package io.telemetrysuite.aggregate.forecast;
 /**
  * Additive Holt-Winters (ETS(A,A,A)): level, trend and a seasonal cycle of {@code period} points,
  * made robust to bursts by clipping outlying errors before they update the states, with smoothing
- * parameters fitted by minimising the one-step-ahead Huber loss on the history, and
+ * parameters chosen on the history's last period forecast from the periods before it (or, with
+ * less than three periods, by the one-step-ahead Huber loss), and
  * prediction intervals from the one-step residuals (Hyndman and Athanasopoulos, "Forecasting:
  * Principles and Practice", 3rd ed., the ETS(A,A,A) variance formula).
  *
@@ -11,6 +12,8 @@ package io.telemetrysuite.aggregate.forecast;
  */
 public final class HoltWinters {
     private static final double[] GRID = {0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
+    /** Trend smoothing; 0 means no trend at all, which a load without growth forecasts best over long horizons. */
+    private static final double[] TREND_GRID = {0.0, 0.05, 0.1, 0.2, 0.3, 0.5};
     /** Errors beyond this many robust deviations are clipped before they update the states. */
     private static final double CLIP = 2.5;
     private static final double SCALE_SMOOTHING = 0.1;
@@ -52,29 +55,45 @@ public final class HoltWinters {
         if (history.length < 2 * period) {
             throw new IllegalArgumentException("need at least two periods (" + 2 * period + " points) of history, got " + history.length);
         }
-        HoltWinters best = null;
+        // With three periods or more, choose the parameters the way the model is used: fit on all but the
+        // last period, forecast that period 1..period steps ahead, keep the parameters with the smallest
+        // absolute error. One-step error alone favours a seasonal component that chases every burst.
+        boolean validate = history.length >= 3 * period;
+        double[] training = validate ? java.util.Arrays.copyOf(history, history.length - period) : history;
+        double bestAlpha = 0;
+        double bestBeta = 0;
+        double bestGamma = 0;
         double bestError = Double.POSITIVE_INFINITY;
         for (double a : GRID) {
-            for (double b : GRID) {
+            for (double b : TREND_GRID) {
                 if (b > a) continue; // a trend that reacts faster than the level only chases noise
                 for (double g : GRID) {
-                    HoltWinters model = run(history, period, a, b, g);
-                    double error = model.fitLoss;
+                    HoltWinters model = run(training, period, a, b, g);
+                    double error = validate ? model.absoluteError(history, training.length) : model.fitLoss;
                     if (error < bestError) {
                         bestError = error;
-                        best = model;
+                        bestAlpha = a;
+                        bestBeta = b;
+                        bestGamma = g;
                     }
                 }
             }
         }
-        return best;
+        return run(history, period, bestAlpha, bestBeta, bestGamma);
+    }
+
+    /** Sum of absolute errors of this model's forecasts of {@code actual[from..]}, 1, 2, ... steps ahead. */
+    private double absoluteError(double[] actual, int from) {
+        double sum = 0;
+        for (int t = from; t < actual.length; t++) sum += Math.abs(actual[t] - forecast(t - from + 1));
+        return sum;
     }
 
     private static HoltWinters run(double[] y, int m, double alpha, double beta, double gamma) {
         double firstMean = mean(y, 0, m);
         double secondMean = mean(y, m, 2 * m);
         double level = firstMean;
-        double trend = (secondMean - firstMean) / m;
+        double trend = beta == 0 ? 0 : (secondMean - firstMean) / m;
         double[] season = new double[m];
         // The first period's mean sits at its middle point: take the trend out before reading the seasonal shape.
         for (int i = 0; i < m; i++) season[i] = y[i] - (firstMean + (i - (m - 1) / 2.0) * trend);

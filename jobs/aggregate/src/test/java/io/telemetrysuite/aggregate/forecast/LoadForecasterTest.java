@@ -114,7 +114,7 @@ class LoadForecasterTest {
      * the forecasts issued at the end of season four for the whole held-back season (h = 1…60), and
      * the rolling forecasts the default configuration emits (h = 1…15, every 5 min) for windows in it,
      * each against the seasonal-naive forecast (the same minute one season earlier). Printed per series;
-     * asserted: 95 % intervals cover at least 80 % and WMAPE below 30 % (see the note at the asserts).
+     * asserted: 95 % intervals cover at least 80 %, and WMAPE is below 30 % and below seasonal naive's.
      */
     @Test
     void onPeriodicLoadWithBurstsTheHeldBackSeasonIsMeasuredAgainstSeasonalNaiveAndTheIntervalCoversIt() throws Exception {
@@ -200,14 +200,12 @@ class LoadForecasterTest {
                 100 * holdOutRequests.naiveWmape(), 100 * holdOutRequests.coverage(), 100 * rollingRequests.wmape(),
                 100 * rollingRequests.naiveWmape(), 100 * rollingRequests.coverage());
 
-        // Coverage holds. Beating seasonal naive does NOT hold reliably with HoltWinters as it is: on this
-        // workload (bursts on ~5 % of minutes, 3 seasons of history) it wins on some seeds and loses on
-        // others (the fitted gamma is high, so bursts leak into the season; the trend drifts over 60 steps).
-        // Until the model is improved, the test bounds the error instead of asserting the comparison.
+        // Over all subjects the forecast beats "same minute one season ago"; single series vary (a burst in
+        // the last season before the hold-out moves that series' forecast), so the comparison is on the sum.
         assertThat(holdOutRequests.coverage()).isGreaterThanOrEqualTo(0.8);
         assertThat(rollingRequests.coverage()).isGreaterThanOrEqualTo(0.8);
-        assertThat(holdOutRequests.wmape()).isLessThan(0.30);
-        assertThat(rollingRequests.wmape()).isLessThan(0.30);
+        assertThat(holdOutRequests.wmape()).isLessThan(0.30).isLessThan(holdOutRequests.naiveWmape());
+        assertThat(rollingRequests.wmape()).isLessThan(0.30).isLessThan(rollingRequests.naiveWmape());
         // The first forecasts come after two seasons, from the end of window 120 on, every 5 windows.
         assertThat(out.stream().mapToLong(f -> f.issuedAt).min().orElseThrow()).isEqualTo(T0 + 2L * m * MINUTE);
         assertThat(out).allSatisfy(f -> assertThat((f.issuedAt - T0) / MINUTE % 5).isZero());
