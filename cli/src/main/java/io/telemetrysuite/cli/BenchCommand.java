@@ -1,5 +1,6 @@
 package io.telemetrysuite.cli;
 
+import io.telemetrysuite.cli.bench.AggregateBenchmark;
 import io.telemetrysuite.cli.bench.IngestBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -7,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./telemetry bench <job>}: a job beside its baseline in the same process; the last line is the figure. */
 @Command(name = "bench", description = "Measure a job beside a baseline in the same process (see docs/benchmarks.md).",
-        subcommands = {BenchCommand.Ingest.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Aggregate.class})
 final class BenchCommand {
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -28,6 +29,22 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             System.out.println(new IngestBenchmark(spans, parallelism, !noKafka, !"off".equals(sampling)).run());
+            return 0;
+        }
+    }
+
+    @Command(name = "aggregate", mixinStandardHelpOptions = true,
+            description = "Aggregate topology (MiniCluster) vs. the same windows as Flink SQL windowing TVFs, on the same spans in memory.")
+    static final class Aggregate implements Callable<Integer> {
+        @Option(names = "--events", defaultValue = "2000000", description = "Spans to pre-generate in memory (default: ${DEFAULT-VALUE}).")
+        long events;
+
+        @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of both jobs (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(new AggregateBenchmark(events, parallelism).run());
             return 0;
         }
     }
