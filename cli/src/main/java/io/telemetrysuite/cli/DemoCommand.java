@@ -116,7 +116,7 @@ final class DemoCommand implements Callable<Integer> {
         submit(web, flinkConf, env -> AggregateJob.kafkaTopology(env, new AggregateConfig(), bootstrap, ingest.topics,
                 AggregateKafka.AGGREGATES_TOPIC, AggregateKafka.FORECASTS_TOPIC, AggregateKafka.DEAD_LETTER_TOPIC,
                 "telemetry-aggregate", "telemetry-aggregate",
-                prometheus == null ? null : prometheus.remoteWriteUrl(), false), AggregateJob.NAME);
+                prometheus == null ? null : prometheus.remoteWriteUrl(), root.resolve(".telemetry/archive"), false), AggregateJob.NAME);
 
         System.out.println("jobs: " + GENERATOR + ", " + IngestJob.NAME + ", " + AggregateJob.NAME + "  (Ctrl-C stops everything)");
         List<String> progressTopics = new java.util.ArrayList<>(ingest.topics.outputs());

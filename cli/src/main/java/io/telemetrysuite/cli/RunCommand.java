@@ -60,6 +60,9 @@ final class RunCommand {
         @Option(names = "--prometheus", description = "Also remote-write every final window to this Prometheus (e.g. http://127.0.0.1:9090/api/v1/write).")
         String prometheus;
 
+        @Option(names = "--archive", description = "Also archive every final window as Parquet under this folder (signal=/date=/hour= partitions).")
+        Path archive;
+
         @Option(names = "--aggregate-config", description = "Aggregate config YAML: resolutions, maxOutOfOrderness, idleness, allowedLateness, kllK.")
         Path aggregateConfig;
 
@@ -68,7 +71,7 @@ final class RunCommand {
 
         @Override
         public Integer call() throws Exception {
-            long late = AggregateRun.run(inputs, output, config, aggregateConfig, parallelism, prometheus);
+            long late = AggregateRun.run(inputs, output, config, aggregateConfig, parallelism, prometheus, archive);
             System.out.println("aggregate: " + late + " late events dead-lettered");
             System.out.println("outputs:");
             System.out.print(AggregateRun.describeOutputs(output));

@@ -1,5 +1,6 @@
 package io.telemetrysuite.aggregate;
 
+import io.telemetrysuite.aggregate.archive.ParquetArchive;
 import io.telemetrysuite.aggregate.forecast.ForecastConfig;
 import io.telemetrysuite.aggregate.forecast.LoadForecaster;
 import io.telemetrysuite.aggregate.prometheus.AggregateSeries;
@@ -121,12 +122,12 @@ public final class AggregateJob {
 
     /**
      * The job between Kafka topics: ingest's topics in; the {@code aggregates} and {@code forecasts}
-     * topics and late events' dead letters out, exactly once; and, with a remote-write URL, every final
-     * window to Prometheus.
+     * topics and late events' dead letters out, exactly once; and, when given, every final window to
+     * Prometheus (remote write) and to the Parquet archive.
      */
     public static void kafkaTopology(StreamExecutionEnvironment env, AggregateConfig config, String bootstrapServers, IngestTopics topics,
                                      String aggregatesTopic, String forecastsTopic, String deadLetterTopic, String group, String transactionalIdPrefix,
-                                     @Nullable String prometheusRemoteWriteUrl, boolean bounded) {
+                                     @Nullable String prometheusRemoteWriteUrl, @Nullable Path archiveDir, boolean bounded) {
         AggregateStreams out = buildTopology(AggregateKafka.ingestTopics(env, bootstrapServers, topics, group, bounded), config);
         Duration transactionTimeout = Duration.ofMinutes(15);
         out.aggregates()
@@ -142,11 +143,16 @@ public final class AggregateJob {
         if (prometheusRemoteWriteUrl != null) {
             finalWindows.sinkTo(AggregateSeries.sink(prometheusRemoteWriteUrl)).uid("aggregate-sink-prometheus").name("Prometheus sink");
         }
+        if (archiveDir != null) {
+            // Final windows only: the archive holds each (resolution, window, key) once, committed on checkpoints.
+            finalWindows.sinkTo(ParquetArchive.sink(archiveDir)).uid("aggregate-sink-archive").name("Parquet archive");
+        }
     }
 
     /**
      * Cluster entry point: {@code --bootstrap-servers HOST:PORT} (default 127.0.0.1:9092),
-     * {@code --prometheus URL} (remote write; optional), {@code --config FILE} (aggregate config YAML).
+     * {@code --prometheus URL} (remote write; optional), {@code --archive DIR} (Parquet; optional, a path every
+     * TaskManager can write, e.g. a shared file system), {@code --config FILE} (aggregate config YAML).
      */
     public static void main(String[] args) throws Exception {
         ParameterTool params = ParameterTool.fromArgs(args);
@@ -155,7 +161,8 @@ public final class AggregateJob {
         env.enableCheckpointing(Duration.ofSeconds(10).toMillis());
         env.getConfig().setGlobalJobParameters(params);
         kafkaTopology(env, config, params.get("bootstrap-servers", "127.0.0.1:9092"), new IngestTopics(), AggregateKafka.AGGREGATES_TOPIC,
-                AggregateKafka.FORECASTS_TOPIC, AggregateKafka.DEAD_LETTER_TOPIC, "telemetry-aggregate", "telemetry-aggregate", params.get("prometheus"), false);
+                AggregateKafka.FORECASTS_TOPIC, AggregateKafka.DEAD_LETTER_TOPIC, "telemetry-aggregate", "telemetry-aggregate", params.get("prometheus"),
+                params.has("archive") ? Path.of(params.get("archive")) : null, false);
         env.execute(NAME);
     }
 

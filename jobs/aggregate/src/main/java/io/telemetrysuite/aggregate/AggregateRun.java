@@ -1,5 +1,6 @@
 package io.telemetrysuite.aggregate;
 
+import io.telemetrysuite.aggregate.archive.ParquetArchive;
 import io.telemetrysuite.aggregate.forecast.ForecastConfig;
 import io.telemetrysuite.aggregate.forecast.LoadForecaster;
 import io.telemetrysuite.aggregate.prometheus.AggregateSeries;
@@ -46,12 +47,15 @@ public final class AggregateRun {
     /** Runs to the end of the input and returns how many events came too late for any window. */
     public static long run(List<Path> inputs, Path outputDir, @Nullable Path configFile, @Nullable Path aggregateConfigFile,
                            int parallelism) throws Exception {
-        return run(inputs, outputDir, configFile, aggregateConfigFile, parallelism, null);
+        return run(inputs, outputDir, configFile, aggregateConfigFile, parallelism, null, null);
     }
 
-    /** As above, and also remote-writes every aggregate to Prometheus when {@code prometheusRemoteWriteUrl} is set. */
+    /**
+     * As above, and also remote-writes every final window to Prometheus when {@code prometheusRemoteWriteUrl}
+     * is set, and archives it as Parquet under {@code archiveDir} when that is set.
+     */
     public static long run(List<Path> inputs, Path outputDir, @Nullable Path configFile, @Nullable Path aggregateConfigFile,
-                           int parallelism, @Nullable String prometheusRemoteWriteUrl) throws Exception {
+                           int parallelism, @Nullable String prometheusRemoteWriteUrl, @Nullable Path archiveDir) throws Exception {
         for (Path input : inputs) {
             if (!Files.exists(input)) throw new NoSuchFileException(input.toString(), null, "input does not exist");
         }
@@ -72,6 +76,9 @@ public final class AggregateRun {
                 .setParallelism(1).uid("aggregate-sink-forecasts").name("Forecasts sink");
         if (prometheusRemoteWriteUrl != null) {
             finalWindows.sinkTo(AggregateSeries.sink(prometheusRemoteWriteUrl)).uid("aggregate-sink-prometheus").name("Prometheus sink");
+        }
+        if (archiveDir != null) {
+            finalWindows.sinkTo(ParquetArchive.sink(archiveDir)).uid("aggregate-sink-archive").name("Parquet archive");
         }
         ingest.deadLetters().union(aggregates.lateDeadLetters()).sinkTo(new JsonLinesFileSink<>(outputDir.resolve(DEAD_LETTER)))
                 .setParallelism(1).uid("aggregate-sink-dead-letters").name("Dead-letter sink");

@@ -78,7 +78,7 @@ class AggregateKafkaTest {
         env.enableCheckpointing(500);
         AggregateJob.kafkaTopology(env, new AggregateConfig(), broker.bootstrapServers(), topics, aggregatesTopic, run + "forecasts",
                 run + "aggregate-dead-letter",
-                run + "group", run + "tx", null, true);
+                run + "group", run + "tx", null, null, true);
         env.execute("aggregate kafka test");
 
         Map<String, Double> countsBy10sWindow = new TreeMap<>();

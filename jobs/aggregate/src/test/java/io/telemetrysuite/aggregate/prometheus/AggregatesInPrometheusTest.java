@@ -77,7 +77,7 @@ class AggregatesInPrometheusTest {
         Files.write(input.resolve("records.jsonl"), records);
 
         Path out = dir.resolve("out");
-        AggregateRun.run(List.of(input), out, null, null, 2, prometheus.remoteWriteUrl());
+        AggregateRun.run(List.of(input), out, null, null, 2, prometheus.remoteWriteUrl(), null);
 
         List<Aggregate> aggregates = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve(AggregateRun.AGGREGATES))) aggregates.add(EventJson.fromLine(line, Aggregate.class));
