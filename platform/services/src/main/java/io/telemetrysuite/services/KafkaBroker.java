@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,8 +28,10 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A real Apache Kafka broker (KRaft, one node acting as broker and controller) running as a child
@@ -162,6 +165,7 @@ public final class KafkaBroker implements AutoCloseable {
                 formatIfNeeded();
                 launch();
                 awaitReady();
+                warmUpCoordinators();
                 return this;
             } catch (RuntimeException e) {
                 // A broker that failed to come up has nothing worth a clean shutdown. Keep the data
@@ -481,6 +485,31 @@ public final class KafkaBroker implements AutoCloseable {
                 if (ownsDataDir) deleteRecursively(dataDir);
             }, "kafka-broker-shutdown-" + port);
             Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+    }
+
+    /**
+     * Creates the internal topics behind the transaction and group coordinators now, with one empty
+     * transaction and one offset commit, so the first exactly-once job does not pay for it: on a busy
+     * machine the first {@code initTransactions} could otherwise run into its timeout while
+     * {@code __transaction_state} is still being created, and fail that job's first attempt.
+     */
+    private void warmUpCoordinators() {
+        Properties producerProps = new Properties();
+        producerProps.put("bootstrap.servers", bootstrapServers());
+        producerProps.put("transactional.id", "telemetry-suite-warm-up");
+        producerProps.put("key.serializer", ByteArraySerializer.class.getName());
+        producerProps.put("value.serializer", ByteArraySerializer.class.getName());
+        producerProps.put("max.block.ms", Long.toString(startTimeout.toMillis()));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.commitTransaction();
+        }
+        try (Admin admin = admin()) {
+            admin.alterConsumerGroupOffsets("telemetry-suite-warm-up", Map.of()).all().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " started but its group coordinator did not answer: " + e.getMessage(), e);
         }
     }
 
