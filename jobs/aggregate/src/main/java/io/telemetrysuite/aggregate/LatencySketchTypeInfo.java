@@ -1,9 +1,9 @@
 package io.telemetrysuite.aggregate;
 
+import io.telemetrysuite.flink.SerializerTypeInfo;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.Map;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -18,7 +18,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * compact serialization (length-prefixed), which is stable across DataSketches versions. Without
  * this, the window accumulator would need Kryo, which the jobs disable.
  */
-public final class LatencySketchTypeInfo extends TypeInformation<LatencySketch> {
+public final class LatencySketchTypeInfo extends SerializerTypeInfo<LatencySketch> {
     private static final long serialVersionUID = 1L;
 
     /** Found through the {@code @TypeInfo} annotation on {@link LatencySketch}. */
@@ -29,59 +29,8 @@ public final class LatencySketchTypeInfo extends TypeInformation<LatencySketch> 
         }
     }
 
-    @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
-    public Class<LatencySketch> getTypeClass() {
-        return LatencySketch.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<LatencySketch> createSerializer(SerializerConfig config) {
-        return Serializer.INSTANCE;
-    }
-
-    @Override
-    public String toString() {
-        return "LatencySketch";
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof LatencySketchTypeInfo;
-    }
-
-    @Override
-    public int hashCode() {
-        return LatencySketchTypeInfo.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object obj) {
-        return obj instanceof LatencySketchTypeInfo;
+    public LatencySketchTypeInfo() {
+        super(LatencySketch.class, Serializer.INSTANCE);
     }
 
     /** Length-prefixed sketch bytes; the sketch is mutable, so copies go through the bytes too. */
