@@ -1,5 +1,7 @@
 package io.telemetrysuite.testing;
 
+import io.telemetrysuite.model.Alert;
+import io.telemetrysuite.model.CriticalPathSection;
 import io.telemetrysuite.model.DeadLetter;
 import io.telemetrysuite.model.DeadLetterReason;
 import io.telemetrysuite.model.Forecast;
@@ -7,10 +9,12 @@ import io.telemetrysuite.model.InferenceSample;
 import io.telemetrysuite.model.LogRecord;
 import io.telemetrysuite.model.MetricPoint;
 import io.telemetrysuite.model.RawRecord;
+import io.telemetrysuite.model.ServiceGraphEdge;
 import io.telemetrysuite.model.Span;
 import io.telemetrysuite.model.SpanEvent;
 import io.telemetrysuite.model.SpanLink;
 import io.telemetrysuite.model.SystemSample;
+import io.telemetrysuite.model.Trace;
 import io.telemetrysuite.model.WorkloadRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +32,59 @@ public final class ModelFixtures {
     /** One of each model class, fully populated. */
     public static List<Object> allModelTypes() {
         return List.of(span(), spanEvent(), spanLink(), metricPoint(), logRecord(), workload(), system(), inference(),
-                deadLetter(), rawRecord(), forecast());
+                deadLetter(), rawRecord(), forecast(), alert(), trace(), criticalPathSection(), serviceGraphEdge());
+    }
+
+    public static Alert alert() {
+        Alert a = new Alert();
+        a.ruleId = "cpu-plateau";
+        a.kind = "threshold";
+        a.severity = "critical";
+        a.status = Alert.RESOLVED;
+        a.labels = map("host.name", "host-3", "team", "infra");
+        a.annotations = map("summary", "CPU above 90 % on host-3");
+        a.eventTime = 1_767_225_720_000L;
+        a.startsAt = 1_767_225_600_000L;
+        a.summary = "12 events, cpuPercent 91.2..97.0";
+        a.events = new ArrayList<>(List.of("system@1767225600000 cpuPercent=91.2"));
+        return a;
+    }
+
+    public static CriticalPathSection criticalPathSection() {
+        return new CriticalPathSection("00f067aa0ba902b7", "checkout", "GET /cart", 1_250_000L);
+    }
+
+    public static Trace trace() {
+        Trace t = new Trace();
+        t.traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        t.spanCount = 1;
+        t.rootMissing = true;
+        t.durationNanos = 5_000_000L;
+        t.startTimeUnixNano = 1_767_225_600_000_000_000L;
+        t.endTimeUnixNano = 1_767_225_600_005_000_000L;
+        t.error = true;
+        t.services = new ArrayList<>(List.of("checkout"));
+        t.rootServiceName = "checkout";
+        t.rootName = "GET /cart";
+        t.sampled = true;
+        t.policy = "errors";
+        t.late = true;
+        t.criticalPath = new ArrayList<>(List.of(criticalPathSection()));
+        t.spans = new ArrayList<>(List.of(span()));
+        return t;
+    }
+
+    public static ServiceGraphEdge serviceGraphEdge() {
+        ServiceGraphEdge e = new ServiceGraphEdge();
+        e.client = "checkout";
+        e.server = "postgres";
+        e.connectionType = "database";
+        e.requests = 42;
+        e.failed = 3;
+        e.serverSecondsSum = 1.5;
+        e.clientSecondsSum = 1.75;
+        e.timestampMillis = 1_767_225_600_000L;
+        return e;
     }
 
     public static Forecast forecast() {
