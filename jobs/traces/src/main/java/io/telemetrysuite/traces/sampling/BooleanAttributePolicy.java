@@ -17,17 +17,24 @@ public final class BooleanAttributePolicy implements TracePolicy {
     private final String key;
     private final boolean value;
     private final boolean invertMatch;
+    private final boolean plainInvert;
 
     public BooleanAttributePolicy(String key, boolean value, boolean invertMatch) {
+        this(key, value, invertMatch, false);
+    }
+
+    /** @param plainInvert invert_match votes plain SAMPLED/NOT_SAMPLED (see {@link InvertMode}) */
+    public BooleanAttributePolicy(String key, boolean value, boolean invertMatch, boolean plainInvert) {
         this.key = key;
         this.value = value;
         this.invertMatch = invertMatch;
+        this.plainInvert = plainInvert;
     }
 
     @Override
     public PolicyDecision evaluate(TraceData trace) {
         if (invertMatch) {
-            return SpanMatch.everyResourceAndSpan(trace,
+            return SpanMatch.everyResourceAndSpan(trace, plainInvert,
                     resource -> differs(resource.get(key)),
                     span -> differs(span.attributes.get(key)));
         }

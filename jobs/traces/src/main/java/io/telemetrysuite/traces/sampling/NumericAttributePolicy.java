@@ -20,22 +20,29 @@ public final class NumericAttributePolicy implements TracePolicy {
     private final long min;
     private final long max;
     private final boolean invertMatch;
+    private final boolean plainInvert;
 
     /**
      * @param minValue null for no lower bound (the Collector treats {@code min_value: 0} as unset)
      * @param maxValue null for no upper bound (likewise {@code max_value: 0})
      */
     public NumericAttributePolicy(String key, Long minValue, Long maxValue, boolean invertMatch) {
+        this(key, minValue, maxValue, invertMatch, false);
+    }
+
+    /** @param plainInvert invert_match votes plain SAMPLED/NOT_SAMPLED (see {@link InvertMode}) */
+    public NumericAttributePolicy(String key, Long minValue, Long maxValue, boolean invertMatch, boolean plainInvert) {
         this.key = key;
         this.min = minValue == null ? Long.MIN_VALUE : minValue;
         this.max = maxValue == null ? Long.MAX_VALUE : maxValue;
         this.invertMatch = invertMatch;
+        this.plainInvert = plainInvert;
     }
 
     @Override
     public PolicyDecision evaluate(TraceData trace) {
         if (invertMatch) {
-            return SpanMatch.everyResourceAndSpan(trace,
+            return SpanMatch.everyResourceAndSpan(trace, plainInvert,
                     resource -> !inRange(resource.get(key)),
                     span -> !inRange(span.attributes.get(key)));
         }

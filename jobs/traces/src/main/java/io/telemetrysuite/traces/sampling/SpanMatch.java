@@ -23,14 +23,18 @@ final class SpanMatch {
 
     /**
      * {@code invertHasResourceOrSpanWithCondition}: INVERT_NOT_SAMPLED as soon as a resource or a span
-     * fails its check, INVERT_SAMPLED when all pass (including a trace with no spans).
+     * fails its check, INVERT_SAMPLED when all pass (including a trace with no spans). With {@code
+     * plain} (the Collector's {@code disableinvertdecisions} feature gate) the same outcomes are plain
+     * NOT_SAMPLED and SAMPLED.
      */
-    static PolicyDecision everyResourceAndSpan(TraceData trace, Predicate<Map<String, String>> resource,
+    static PolicyDecision everyResourceAndSpan(TraceData trace, boolean plain, Predicate<Map<String, String>> resource,
             Predicate<Span> span) {
         for (Span s : trace.spans()) {
-            if (!resource.test(s.resourceAttributes) || !span.test(s)) return PolicyDecision.INVERT_NOT_SAMPLED;
+            if (!resource.test(s.resourceAttributes) || !span.test(s)) {
+                return plain ? PolicyDecision.NOT_SAMPLED : PolicyDecision.INVERT_NOT_SAMPLED;
+            }
         }
-        return PolicyDecision.INVERT_SAMPLED;
+        return plain ? PolicyDecision.SAMPLED : PolicyDecision.INVERT_SAMPLED;
     }
 
     /** {@code hasSpanWithCondition}: SAMPLED when any span matches, checked in arrival order. */

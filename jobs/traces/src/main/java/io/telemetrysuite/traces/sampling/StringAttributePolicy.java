@@ -31,11 +31,18 @@ public final class StringAttributePolicy implements TracePolicy {
     private final List<Pattern> patterns;
     private final int cacheMaxSize;
     private final boolean invertMatch;
+    private final boolean plainInvert;
     private transient Map<String, Boolean> regexCache;
 
     /** @param patterns null for exact matching on {@code values}; otherwise the compiled {@code values} */
     public StringAttributePolicy(String key, List<String> values, List<Pattern> patterns, int cacheMaxSize,
             boolean invertMatch) {
+        this(key, values, patterns, cacheMaxSize, invertMatch, false);
+    }
+
+    /** @param plainInvert invert_match votes plain SAMPLED/NOT_SAMPLED (see {@link InvertMode}) */
+    public StringAttributePolicy(String key, List<String> values, List<Pattern> patterns, int cacheMaxSize,
+            boolean invertMatch, boolean plainInvert) {
         this.key = key;
         this.patterns = patterns == null ? null : List.copyOf(patterns);
         Set<String> exact = new HashSet<>();
@@ -45,12 +52,13 @@ public final class StringAttributePolicy implements TracePolicy {
         this.exactValues = exact;
         this.cacheMaxSize = cacheMaxSize <= 0 ? DEFAULT_CACHE_SIZE : cacheMaxSize;
         this.invertMatch = invertMatch;
+        this.plainInvert = plainInvert;
     }
 
     @Override
     public PolicyDecision evaluate(TraceData trace) {
         if (invertMatch) {
-            return SpanMatch.everyResourceAndSpan(trace,
+            return SpanMatch.everyResourceAndSpan(trace, plainInvert,
                     resource -> {
                         String v = resource.get(key);
                         return v == null || !matches(v);
@@ -105,6 +113,6 @@ public final class StringAttributePolicy implements TracePolicy {
     @Override
     public TracePolicy fresh() {
         // The regex cache is per instance and not thread-safe: every decider gets its own.
-        return new StringAttributePolicy(key, List.copyOf(exactValues), patterns, cacheMaxSize, invertMatch);
+        return new StringAttributePolicy(key, List.copyOf(exactValues), patterns, cacheMaxSize, invertMatch, plainInvert);
     }
 }

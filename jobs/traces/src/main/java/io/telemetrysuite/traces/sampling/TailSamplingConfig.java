@@ -40,12 +40,17 @@ public final class TailSamplingConfig implements Serializable {
 
     /** Reads the file; throws with file, line, column and field on anything the Collector would refuse or we do not support. */
     public static TailSamplingConfig load(Path file) throws ConfigException {
-        return read(YamlConfig.load(file));
+        return load(file, InvertMode.INVERTED);
+    }
+
+    /** As {@link #load(Path)}, with {@code invert_match} voting as the given Collector generation does. */
+    public static TailSamplingConfig load(Path file, InvertMode invertMode) throws ConfigException {
+        return read(YamlConfig.load(file), invertMode);
     }
 
     /** Reads an already loaded YAML tree (a processor mapping or a whole Collector configuration). */
-    public static TailSamplingConfig read(ConfigNode root) throws ConfigException {
-        return TailSamplingConfigReader.read(root);
+    public static TailSamplingConfig read(ConfigNode root, InvertMode invertMode) throws ConfigException {
+        return TailSamplingConfigReader.read(root, invertMode);
     }
 
     /**

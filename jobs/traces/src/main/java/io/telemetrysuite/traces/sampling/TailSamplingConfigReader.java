@@ -41,8 +41,8 @@ final class TailSamplingConfigReader {
 
     private TailSamplingConfigReader() {}
 
-    static TailSamplingConfig read(ConfigNode root) {
-        return readProcessor(locate(root));
+    static TailSamplingConfig read(ConfigNode root, InvertMode invertMode) {
+        return readProcessor(locate(root), invertMode == InvertMode.PLAIN);
     }
 
     /** The processor's own mapping inside whichever of the three accepted layouts {@code root} is. */
@@ -81,7 +81,7 @@ final class TailSamplingConfigReader {
         return found;
     }
 
-    private static TailSamplingConfig readProcessor(ConfigNode node) {
+    private static TailSamplingConfig readProcessor(ConfigNode node, boolean plain) {
         if (!node.isMap()) throw node.error("expected the tail_sampling processor's settings as a mapping");
         node.rejectUnknownFields("decision_wait", "decision_wait_after_root_received", "num_traces",
                 "expected_new_traces_per_sec", "decision_cache", "policies", "sample_on_first_match",
@@ -129,12 +129,12 @@ final class TailSamplingConfigReader {
             throw n.error("tail_storage is not supported: pending traces live in Flink keyed state "
                     + "(RocksDB/ForSt state backends keep them off-heap)");
         }));
-        collect(errors, () -> cfg.policies = policies(node));
+        collect(errors, () -> cfg.policies = policies(node, plain));
         if (!errors.isEmpty()) throw ConfigException.combine(errors);
         return cfg;
     }
 
-    private static List<NamedPolicy> policies(ConfigNode processor) {
+    private static List<NamedPolicy> policies(ConfigNode processor, boolean plain) {
         ConfigNode list = processor.optional("policies").orElseThrow(() -> processor.has("policies")
                 ? processor.required("policies").error("at least one policy is required")
                 : new ConfigException(processor.source(), processor.line(), processor.column(),
@@ -153,7 +153,7 @@ final class TailSamplingConfigReader {
                             + first.line() + ", column " + first.column() + ")");
                 }
                 String type = type(element, TOP_TYPES, "policies");
-                out.add(new NamedPolicy(name, type, policy(element, type)));
+                out.add(new NamedPolicy(name, type, policy(element, type, plain)));
             } catch (ConfigException e) {
                 errors.add(e);
             }
@@ -202,7 +202,7 @@ final class TailSamplingConfigReader {
         return type;
     }
 
-    private static TracePolicy policy(ConfigNode element, String type) {
+    private static TracePolicy policy(ConfigNode element, String type, boolean plain) {
         ConfigNode b = type.equals("always_sample") || type.equals("trace_flags") ? null : block(element, type);
         switch (type) {
             case "always_sample": return new AlwaysSamplePolicy();
@@ -210,10 +210,10 @@ final class TailSamplingConfigReader {
             case "latency":
                 fields(b, "threshold_ms", "upper_threshold_ms");
                 return new LatencyPolicy(longField(b, "threshold_ms"), longField(b, "upper_threshold_ms"));
-            case "numeric_attribute": return numeric(element, b);
+            case "numeric_attribute": return numeric(element, b, plain);
             case "probabilistic": return probabilistic(b);
             case "status_code": return statusCode(element, b);
-            case "string_attribute": return string(element, b);
+            case "string_attribute": return string(element, b, plain);
             case "rate_limiting":
                 fields(b, "spans_per_second", "burst_capacity");
                 return new RateLimitingPolicy(longField(b, "spans_per_second"), longField(b, "burst_capacity"));
@@ -229,21 +229,21 @@ final class TailSamplingConfigReader {
                 return new TraceStatePolicy(key(element, type, b), strings(b, "values"));
             case "boolean_attribute":
                 fields(b, "key", "value", "invert_match");
-                return new BooleanAttributePolicy(key(element, type, b), bool(b, "value"), bool(b, "invert_match"));
+                return new BooleanAttributePolicy(key(element, type, b), bool(b, "value"), bool(b, "invert_match"), plain);
             case "and":
                 fields(b, "and_sub_policy");
-                return new AndPolicy(subPolicies(b, "and_sub_policy", SHARED_TYPES));
+                return new AndPolicy(subPolicies(b, "and_sub_policy", SHARED_TYPES, plain));
             case "drop":
                 fields(b, "drop_sub_policy");
-                return new DropPolicy(subPolicies(b, "drop_sub_policy", SHARED_TYPES));
+                return new DropPolicy(subPolicies(b, "drop_sub_policy", SHARED_TYPES, plain));
             case "not": {
                 fields(b, "not_sub_policy");
                 ConfigNode sub = b == null ? null : b.optional("not_sub_policy").orElse(null);
                 if (sub == null) throw missing(element, type, "not_sub_policy");
                 String subType = type(sub, SHARED_TYPES, "not_sub_policy");
-                return new NotPolicy(policy(sub, subType));
+                return new NotPolicy(policy(sub, subType, plain));
             }
-            case "composite": return composite(b);
+            case "composite": return composite(b, plain);
             default: throw element.required("type").error("unknown policy type \"" + type + "\"");
         }
     }
@@ -269,7 +269,7 @@ final class TailSamplingConfigReader {
                 "required field is missing");
     }
 
-    private static TracePolicy numeric(ConfigNode element, ConfigNode b) {
+    private static TracePolicy numeric(ConfigNode element, ConfigNode b, boolean plain) {
         fields(b, "key", "min_value", "max_value", "invert_match");
         String key = key(element, "numeric_attribute", b);
         long min = b.optional("min_value").map(TailSamplingConfigReader::integer).orElse(0L);
@@ -277,7 +277,7 @@ final class TailSamplingConfigReader {
         if (min == 0 && max == 0) {
             throw b.error("numeric_attribute needs min_value or max_value (a 0 counts as not set, as in the Collector)");
         }
-        return new NumericAttributePolicy(key, min != 0 ? min : null, max != 0 ? max : null, bool(b, "invert_match"));
+        return new NumericAttributePolicy(key, min != 0 ? min : null, max != 0 ? max : null, bool(b, "invert_match"), plain);
     }
 
     private static TracePolicy probabilistic(ConfigNode b) {
@@ -310,7 +310,7 @@ final class TailSamplingConfigReader {
         return new StatusCodePolicy(out);
     }
 
-    private static TracePolicy string(ConfigNode element, ConfigNode b) {
+    private static TracePolicy string(ConfigNode element, ConfigNode b, boolean plain) {
         fields(b, "key", "values", "enabled_regex_matching", "cache_max_size", "invert_match");
         String key = key(element, "string_attribute", b);
         List<String> values = strings(b, "values");
@@ -328,10 +328,10 @@ final class TailSamplingConfigReader {
             }
         }
         int cacheMaxSize = (int) longField(b, "cache_max_size", Integer.MAX_VALUE);
-        return new StringAttributePolicy(key, values, patterns, cacheMaxSize, bool(b, "invert_match"));
+        return new StringAttributePolicy(key, values, patterns, cacheMaxSize, bool(b, "invert_match"), plain);
     }
 
-    private static TracePolicy composite(ConfigNode b) {
+    private static TracePolicy composite(ConfigNode b, boolean plain) {
         if (b == null) return new CompositePolicy(0, List.of());
         b.rejectUnknownFields("max_total_spans_per_second", "policy_order", "composite_sub_policy", "rate_allocation");
         long maxTotal = longField(b, "max_total_spans_per_second");
@@ -345,7 +345,7 @@ final class TailSamplingConfigReader {
             try {
                 String type = type(sub, COMPOSITE_SUB_TYPES, "composite_sub_policy");
                 names.add(sub.optional("name").map(ConfigNode::asString).orElse(""));
-                policies.add(policy(sub, type));
+                policies.add(policy(sub, type, plain));
             } catch (ConfigException e) {
                 errors.add(e);
             }
@@ -366,14 +366,14 @@ final class TailSamplingConfigReader {
         return new CompositePolicy(maxTotal, out);
     }
 
-    private static List<TracePolicy> subPolicies(ConfigNode b, String key, List<String> allowed) {
+    private static List<TracePolicy> subPolicies(ConfigNode b, String key, List<String> allowed, boolean plain) {
         if (b == null) return List.of();
         List<ConfigNode> subs = b.optional(key).map(ConfigNode::elements).orElse(List.of());
         List<TracePolicy> out = new ArrayList<>();
         List<ConfigException> errors = new ArrayList<>();
         for (ConfigNode sub : subs) {
             try {
-                out.add(policy(sub, type(sub, allowed, key)));
+                out.add(policy(sub, type(sub, allowed, key), plain));
             } catch (ConfigException e) {
                 errors.add(e);
             }
