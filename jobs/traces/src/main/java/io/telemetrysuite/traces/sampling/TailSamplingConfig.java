@@ -49,6 +49,11 @@ public final class TailSamplingConfig implements Serializable {
     }
 
     /** Reads an already loaded YAML tree (a processor mapping or a whole Collector configuration). */
+    public static TailSamplingConfig read(ConfigNode root) throws ConfigException {
+        return read(root, InvertMode.INVERTED);
+    }
+
+    /** As {@link #read(ConfigNode)}, with {@code invert_match} voting as the given Collector generation does. */
     public static TailSamplingConfig read(ConfigNode root, InvertMode invertMode) throws ConfigException {
         return TailSamplingConfigReader.read(root, invertMode);
     }

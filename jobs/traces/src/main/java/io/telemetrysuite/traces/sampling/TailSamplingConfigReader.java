@@ -284,11 +284,8 @@ final class TailSamplingConfigReader {
         if (b == null) return new ProbabilisticPolicy("", 0);
         b.rejectUnknownFields("hash_salt", "sampling_percentage");
         String salt = b.optional("hash_salt").map(ConfigNode::asString).orElse("");
-        double pct = b.optional("sampling_percentage").map(n -> {
-            double v = n.asDouble();
-            if (v < 0) throw n.error("expected a percentage of 0 or more, got " + v);
-            return v;
-        }).orElse(0.0);
+        // Below 0 keeps nothing and 100 or more keeps everything, as in the Collector.
+        double pct = b.optional("sampling_percentage").map(ConfigNode::asDouble).orElse(0.0);
         return new ProbabilisticPolicy(salt, pct);
     }
 

@@ -299,6 +299,45 @@ class TailSamplingConfigTest {
     }
 
     @Test
+    void notTraceFlagsAndBytesLimitingLoadFromYaml() throws IOException {
+        TailSamplingConfig cfg = TailSamplingConfig.read(io.telemetrysuite.config.YamlConfig.parse("inline",
+                "policies:\n"
+                        + "  - name: not-ok\n"
+                        + "    type: not\n"
+                        + "    not:\n"
+                        + "      not_sub_policy: {name: ok, type: status_code, status_code: {status_codes: [OK]}}\n"
+                        + "  - name: w3c-sampled\n"
+                        + "    type: trace_flags\n"
+                        + "  - name: bytes\n"
+                        + "    type: bytes_limiting\n"
+                        + "    bytes_limiting: {bytes_per_second: 250, burst_capacity: 250}\n"));
+        assertThat(cfg.policies).extracting(p -> p.policy().getClass().getSimpleName())
+                .containsExactly("NotPolicy", "TraceFlagsPolicy", "BytesLimitingPolicy");
+        TailSamplingDecider onlyNot = new TailSamplingDecider(List.of(cfg.policies.get(0)), false);
+        assertThat(onlyNot.decide(Traces.TRACE_ID, Traces.statuses("OK"), 0).sampled()).isFalse();
+        assertThat(onlyNot.decide(Traces.TRACE_ID, Traces.statuses("UNSET"), 0)).isEqualTo(SamplingDecision.keep("not-ok"));
+        assertThat(refusal("policies: [{name: n, type: not, not: {}}]\n"))
+                .isEqualTo("FILE:1:38: policies[0].not.not_sub_policy: required field is missing");
+    }
+
+    @Test
+    void aDeciderSurvivesJavaSerializationWithItsState() throws Exception {
+        TailSamplingConfig cfg = TailSamplingConfig.load(Path.of("../../deploy/config/tail-sampling.yaml"));
+        TraceDecider decider = cfg.decider();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(decider);
+        }
+        TraceDecider copy;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (TraceDecider) in.readObject();
+        }
+        Span checkout = Traces.span();
+        checkout.attributes.put("http.route", "/api/checkout");
+        assertThat(copy.decide(Traces.TRACE_ID, List.of(checkout), 0)).isEqualTo(SamplingDecision.keep("checkout-and-login"));
+    }
+
+    @Test
     void theDeployedConfigLoads() {
         TailSamplingConfig cfg = TailSamplingConfig.load(Path.of("../../deploy/config/tail-sampling.yaml"));
         assertThat(cfg.policies).extracting(NamedPolicy::name)
