@@ -14,7 +14,7 @@ import org.apache.flink.util.Collector;
  * reason {@link AggregateJob#LATE_EVENT}. The raw bytes are the observation as JSON (key fields, event
  * time, measurements): the original record was already written by ingest.
  */
-public class LateEventDeadLetters extends ProcessFunction<Observation, DeadLetter> {
+public class LateEventDeadLetters extends ProcessFunction<WindowPartial, DeadLetter> {
     private static final long serialVersionUID = 1L;
     public static final String LATE_EVENTS = "lateEvents";
 
@@ -34,13 +34,26 @@ public class LateEventDeadLetters extends ProcessFunction<Observation, DeadLette
     }
 
     @Override
-    public void processElement(Observation late, Context ctx, Collector<DeadLetter> out) {
+    public void processElement(WindowPartial late, Context ctx, Collector<DeadLetter> out) {
+        long watermark = ctx.timerService().currentWatermark();
+        Observation event = late.observation;
+        if (event == null) {
+            // Cannot happen while partials leave the pre-aggregator before the watermark that passes their
+            // window; should it, the dead letter still accounts for every event of the partial.
+            long events = Math.round(late.accumulator.count);
+            metric.inc(events);
+            accumulator.add(events);
+            String message = late.accumulator.signal + " window partial of " + events + " events at " + ctx.timestamp()
+                    + " ms is later than the allowed lateness (" + allowedLatenessMillis + " ms) behind the watermark " + watermark + " ms";
+            out.collect(new DeadLetter(AggregateJob.LATE_EVENT, message, "aggregate@" + ctx.timestamp(), late.accumulator.signal,
+                    EventJson.toBytes(late.accumulator), System.currentTimeMillis()));
+            return;
+        }
         metric.inc();
         accumulator.add(1L);
-        long watermark = ctx.timerService().currentWatermark();
-        String message = late.signal + " event at " + late.timestampMillis + " ms is later than the allowed lateness ("
+        String message = event.signal + " event at " + event.timestampMillis + " ms is later than the allowed lateness ("
                 + allowedLatenessMillis + " ms) behind the watermark " + watermark + " ms";
-        out.collect(new DeadLetter(AggregateJob.LATE_EVENT, message, "aggregate@" + late.timestampMillis, late.signal,
-                EventJson.toBytes(late), System.currentTimeMillis()));
+        out.collect(new DeadLetter(AggregateJob.LATE_EVENT, message, "aggregate@" + event.timestampMillis, event.signal,
+                EventJson.toBytes(event), System.currentTimeMillis()));
     }
 }

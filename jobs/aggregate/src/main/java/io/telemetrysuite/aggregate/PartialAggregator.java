@@ -3,15 +3,15 @@ package io.telemetrysuite.aggregate;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /**
- * Folds a window's events into an {@link AggregateAccumulator} as they arrive, so window state is one
- * accumulator per key and window instead of the list of events.
+ * Merges a window's {@link WindowPartial}s into one {@link AggregateAccumulator}, so window state is
+ * one accumulator per key and window.
  */
-public class ObservationAggregator implements AggregateFunction<Observation, AggregateAccumulator, AggregateAccumulator> {
+public class PartialAggregator implements AggregateFunction<WindowPartial, AggregateAccumulator, AggregateAccumulator> {
     private static final long serialVersionUID = 1L;
 
     private final int kllK;
 
-    public ObservationAggregator(int kllK) {
+    public PartialAggregator(int kllK) {
         this.kllK = kllK;
     }
 
@@ -21,9 +21,8 @@ public class ObservationAggregator implements AggregateFunction<Observation, Agg
     }
 
     @Override
-    public AggregateAccumulator add(Observation value, AggregateAccumulator accumulator) {
-        accumulator.add(value);
-        return accumulator;
+    public AggregateAccumulator add(WindowPartial value, AggregateAccumulator accumulator) {
+        return accumulator.merge(value.accumulator);
     }
 
     @Override
