@@ -24,8 +24,9 @@ import org.apache.flink.util.Collector;
  *         .setParallelism(1).uid("traces-sink-service-graph").name("Service graph sink");
  * }</pre>
  *
- * A series' totals are cumulative, so its last emission is its final value; a series that was forgotten
- * (stale) and came back restarts from zero, which is seen as a drop and carried over.
+ * A series' totals are cumulative, so its last emission is its final value. A series is emitted only
+ * when it counted more requests, so an emission with no more requests than the one before means the
+ * series was forgotten (stale) and started again: what it had counted is carried over.
  */
 public final class ServiceGraphJsonLines {
     public static final String FILE = "service-graph.jsonl";
@@ -65,7 +66,7 @@ public final class ServiceGraphJsonLines {
         ServiceGraphEdge latest;
 
         void see(ServiceGraphEdge e) {
-            if (latest != null && e.requests < latest.requests) {
+            if (latest != null && e.requests <= latest.requests) {
                 if (carried == null) carried = EdgeTotals.copy(latest); else EdgeTotals.add(carried, latest);
             }
             latest = e;
@@ -102,7 +103,7 @@ public final class ServiceGraphJsonLines {
             ValueState<ServiceGraphEdge> latest = e.failedSeries ? failedLatest : okLatest;
             ValueState<ServiceGraphEdge> carried = e.failedSeries ? failedCarried : okCarried;
             ServiceGraphEdge previous = latest.value();
-            if (previous != null && e.requests < previous.requests) {
+            if (previous != null && e.requests <= previous.requests) {
                 ServiceGraphEdge c = carried.value();
                 if (c == null) c = previous; else EdgeTotals.add(c, previous);
                 carried.update(c);

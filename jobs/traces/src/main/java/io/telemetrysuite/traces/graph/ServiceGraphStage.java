@@ -38,9 +38,12 @@ public final class ServiceGraphStage {
     }
 
     public static DataStream<ServiceGraphEdge> build(DataStream<Trace> traces, ServiceGraphConfig config) {
-        return traces
-                .process(new PairRequests(config)).uid(PAIRING_UID).name("Service graph: pair spans")
-                .keyBy(EdgeTotals::seriesKey)
+        return seriesTotals(traces.process(new PairRequests(config)).uid(PAIRING_UID).name("Service graph: pair spans"), config);
+    }
+
+    /** The second half: per-request records (as {@link ServiceGraph#edges} makes them) to series totals. */
+    static DataStream<ServiceGraphEdge> seriesTotals(DataStream<ServiceGraphEdge> requests, ServiceGraphConfig config) {
+        return requests.keyBy(EdgeTotals::seriesKey)
                 .process(new SeriesTotals(config)).uid(SERIES_UID).name("Service graph: series totals");
     }
 
