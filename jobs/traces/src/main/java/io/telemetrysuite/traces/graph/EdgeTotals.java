@@ -24,6 +24,35 @@ final class EdgeTotals {
         return c;
     }
 
+    /**
+     * Adds one request of {@link ServiceGraph#edges} (no histogram arrays) to a series' totals, or starts
+     * them when {@code total} is null; returns the totals. Each duration goes into the connector's bucket.
+     */
+    static ServiceGraphEdge count(ServiceGraphEdge total, ServiceGraphEdge request, double[] bounds) {
+        if (total == null) {
+            total = copy(request);
+            total.requests = 0;
+            total.failed = 0;
+            total.serverSecondsSum = 0;
+            total.clientSecondsSum = 0;
+            total.bucketBounds = bounds.clone();
+            total.serverBucketCounts = new long[bounds.length + 1];
+            total.clientBucketCounts = new long[bounds.length + 1];
+        }
+        if (request.serverBucketCounts.length > 0) {
+            add(total, request);
+            return total;
+        }
+        total.requests += request.requests;
+        total.failed += request.failed;
+        total.serverSecondsSum += request.serverSecondsSum;
+        total.clientSecondsSum += request.clientSecondsSum;
+        total.timestampMillis = Math.max(total.timestampMillis, request.timestampMillis);
+        total.serverBucketCounts[ServiceGraph.bucket(bounds, request.serverSecondsSum)] += request.requests;
+        total.clientBucketCounts[ServiceGraph.bucket(bounds, request.clientSecondsSum)] += request.requests;
+        return total;
+    }
+
     /** Adds {@code more}'s counts, sums and buckets to {@code into}; the later timestamp wins. */
     static void add(ServiceGraphEdge into, ServiceGraphEdge more) {
         into.requests += more.requests;

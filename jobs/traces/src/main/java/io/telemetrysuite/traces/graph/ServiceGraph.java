@@ -10,7 +10,10 @@ import java.util.Map;
 
 /**
  * The requests of one trace as the OpenTelemetry Collector's {@code servicegraph} connector finds them:
- * each becomes a {@link ServiceGraphEdge} with {@code requests = 1}. Pure; the streaming stage sums them.
+ * each becomes a {@link ServiceGraphEdge} with {@code requests = 1}, its two durations in the
+ * {@code *SecondsSum} fields and no histogram arrays yet (they are filled where requests are summed,
+ * {@link EdgeTotals#count}, which keeps per-request records small on the network). Pure; the streaming
+ * stage sums them.
  *
  * <p>The connector's rules, ported as facts:
  * <ul>
@@ -55,7 +58,6 @@ public final class ServiceGraph {
     /** The requests of {@code trace}, one edge per request, stamped with the trace's end (epoch ms). */
     public static List<ServiceGraphEdge> edges(Trace trace, ServiceGraphConfig config) {
         long timestampMillis = endMillis(trace);
-        double[] bounds = config.buckets();
         List<ServiceGraphEdge> out = new ArrayList<>();
         Map<String, Pending> open = new LinkedHashMap<>();
         for (Span span : trace.spans) {
@@ -89,7 +91,7 @@ public final class ServiceGraph {
                 p.serverSeconds = seconds;
             }
             if (p.complete()) {
-                out.add(p.toEdge(bounds, timestampMillis));
+                out.add(p.toEdge(timestampMillis));
                 open.remove(key);
             }
         }
@@ -98,11 +100,11 @@ public final class ServiceGraph {
                 p.connectionType = VIRTUAL_NODE;
                 if (p.client.isEmpty() && p.key.isEmpty()) {
                     p.client = USER;
-                    out.add(p.toEdge(bounds, timestampMillis));
+                    out.add(p.toEdge(timestampMillis));
                 }
                 if (p.server.isEmpty()) {
                     p.server = p.peer != null ? p.peer : UNKNOWN;
-                    out.add(p.toEdge(bounds, timestampMillis));
+                    out.add(p.toEdge(timestampMillis));
                 }
             }
         }
@@ -166,7 +168,7 @@ public final class ServiceGraph {
             return !client.isEmpty() && !server.isEmpty();
         }
 
-        ServiceGraphEdge toEdge(double[] bounds, long timestampMillis) {
+        ServiceGraphEdge toEdge(long timestampMillis) {
             ServiceGraphEdge e = new ServiceGraphEdge();
             e.client = client;
             e.server = server;
@@ -177,11 +179,6 @@ public final class ServiceGraph {
             e.serverSecondsSum = serverSeconds;
             e.clientSecondsSum = clientSeconds;
             e.timestampMillis = timestampMillis;
-            e.bucketBounds = bounds;
-            e.serverBucketCounts = new long[bounds.length + 1];
-            e.serverBucketCounts[bucket(bounds, serverSeconds)] = 1;
-            e.clientBucketCounts = new long[bounds.length + 1];
-            e.clientBucketCounts[bucket(bounds, clientSeconds)] = 1;
             return e;
         }
     }

@@ -105,10 +105,11 @@ public final class ServiceGraphJsonLines {
             ServiceGraphEdge previous = latest.value();
             if (previous != null && e.requests <= previous.requests) {
                 ServiceGraphEdge c = carried.value();
-                if (c == null) c = previous; else EdgeTotals.add(c, previous);
+                if (c == null) c = EdgeTotals.copy(previous); else EdgeTotals.add(c, previous);
                 carried.update(c);
             }
-            latest.update(e);
+            // A copy: with object reuse on, heap state must not hold the instance the runtime hands in.
+            latest.update(EdgeTotals.copy(e));
         }
 
         @Override

@@ -74,6 +74,7 @@ public final class ServiceGraphStage {
         private static final long serialVersionUID = 1L;
         private final long flushIntervalMillis;
         private final long staleAfterMillis;
+        private final double[] bounds;
         private transient ValueState<ServiceGraphEdge> totals;
         private transient ValueState<Long> emitAt;
         private transient ValueState<Long> lastEmitted;
@@ -82,6 +83,7 @@ public final class ServiceGraphStage {
         SeriesTotals(ServiceGraphConfig config) {
             this.flushIntervalMillis = config.flushIntervalMillis();
             this.staleAfterMillis = config.staleAfterMillis();
+            this.bounds = config.buckets();
         }
 
         @Override
@@ -94,13 +96,7 @@ public final class ServiceGraphStage {
 
         @Override
         public void processElement(ServiceGraphEdge request, Context ctx, Collector<ServiceGraphEdge> out) throws Exception {
-            ServiceGraphEdge total = totals.value();
-            if (total == null) {
-                total = EdgeTotals.copy(request);
-            } else {
-                EdgeTotals.add(total, request);
-            }
-            totals.update(total);
+            totals.update(EdgeTotals.count(totals.value(), request, bounds));
             if (emitAt.value() == null) {
                 // On the interval's boundary, so all series of a period are emitted by the same watermark.
                 long at = Math.floorDiv(request.timestampMillis, flushIntervalMillis) * flushIntervalMillis + flushIntervalMillis;

@@ -20,7 +20,9 @@ class ServiceGraphSeriesTest {
 
     @Test
     void aFailedSeriesHasTheFailedCounterAndCumulativeBuckets() {
-        ServiceGraphEdge e = ServiceGraph.edges(trace(span("a", "CLIENT", "c1", "", 0, 1000), error(span("b", "SERVER", "s1", "c1", 0, 2000)))).get(0);
+        ServiceGraphEdge e = EdgeTotals.count(null,
+                ServiceGraph.edges(trace(span("a", "CLIENT", "c1", "", 0, 1000), error(span("b", "SERVER", "s1", "c1", 0, 2000)))).get(0),
+                ServiceGraphConfig.DEFAULT_BUCKETS);
         e.timestampMillis = 1_700_000_000_123L;
         List<PrometheusSample> samples = ServiceGraphSeries.of(e);
 
@@ -44,7 +46,9 @@ class ServiceGraphSeriesTest {
 
     @Test
     void aSeriesWithoutFailuresHasNoFailedCounterAndKeepsItsConnectionType() {
-        ServiceGraphEdge e = ServiceGraph.edges(trace(span("orders", "PRODUCER", "p", "", 0, 1), span("billing", "CONSUMER", "k", "p", 5, 9))).get(0);
+        ServiceGraphEdge e = EdgeTotals.count(null,
+                ServiceGraph.edges(trace(span("orders", "PRODUCER", "p", "", 0, 1), span("billing", "CONSUMER", "k", "p", 5, 9))).get(0),
+                ServiceGraphConfig.DEFAULT_BUCKETS);
         List<String> texts = ServiceGraphSeries.of(e).stream().map(ServiceGraphSeriesTest::text).toList();
         assertThat(texts).noneMatch(t -> t.startsWith("traces_service_graph_request_failed_total"));
         assertThat(texts).contains("traces_service_graph_request_total{client=orders,connection_type=messaging_system,failed=false,server=billing} 1.0");
