@@ -173,6 +173,24 @@ class ServiceGraphTest {
     }
 
     @Test
+    void configuredBucketsAsTheConnectorsGoldenFileHasThem() {
+        // testdata/virtual-node-label-expected-metrics.yaml: bounds 0.1, 1, 10; a 1 µs span lands in the first bucket.
+        ServiceGraphConfig config = ServiceGraphConfig.defaults()
+                .withBuckets(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(10));
+        Span client = span("foo-server", "CLIENT", "c1", "", 0, 0);
+        client.endTimeUnixNano = client.startTimeUnixNano + 1_000;
+        ServiceGraphEdge series = EdgeTotals.count(null, ServiceGraph.edges(trace(client), config).get(0), config.buckets());
+        assertThat(series.bucketBounds).containsExactly(0.1, 1, 10);
+        assertThat(series.clientBucketCounts).containsExactly(1, 0, 0, 0);
+        assertThat(series.serverBucketCounts).containsExactly(1, 0, 0, 0);
+        assertThat(series.clientSecondsSum).isEqualTo(0.000001);
+        assertThat(series.serverSecondsSum).isEqualTo(0.0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServiceGraphConfig.defaults()
+                        .withBuckets(java.time.Duration.ofSeconds(1), java.time.Duration.ofMillis(100)))
+                .hasMessageContaining("latency_histogram_buckets must be ascending");
+    }
+
+    @Test
     void theCheckoutTopologyMadeByTheOpenTelemetrySdk() throws Exception {
         // frontend (root SERVER) -> checkout -> payment, and checkout's "SELECT orders" with db.system.name only:
         // neither db.name nor a default peer attribute, so the connector sends it to "unknown".
