@@ -19,7 +19,7 @@ import org.apache.flink.util.Collector;
  * the edge (failed and not) added together, histograms and duration sums included.
  *
  * <pre>{@code
- * ServiceGraphJsonLines.finalEdges(ServiceGraphStage.build(traces))
+ * ServiceGraphJsonLines.finalEdges(ServiceGraphStage.build(traces))   // or ServiceGraphSinks.attach(...)
  *         .sinkTo(new JsonLinesFileSink<>(dir.resolve(ServiceGraphJsonLines.FILE)))
  *         .setParallelism(1).uid("traces-sink-service-graph").name("Service graph sink");
  * }</pre>

@@ -50,8 +50,7 @@ class ServiceGraphInPrometheusTest {
         DataStream<Trace> traces = env.fromData(KnownTopology.traces(base * GraphTraces.MS), TypeInformation.of(Trace.class)).setParallelism(1)
                 .assignTimestampsAndWatermarks(ServiceGraphStageTest.perEventWatermarks((Trace t, long previous) -> t.endTimeUnixNano / GraphTraces.MS))
                 .setParallelism(1);
-        DataStream<ServiceGraphEdge> series = ServiceGraphStage.build(traces);
-        series.sinkTo(ServiceGraphSeries.sink(prometheus.remoteWriteUrl())).uid("test-sink-prometheus").name("Prometheus sink");
+        DataStream<ServiceGraphEdge> series = ServiceGraphSinks.attach(traces, ServiceGraphConfig.defaults(), prometheus.remoteWriteUrl(), null);
         List<ServiceGraphEdge> emitted = new ArrayList<>();
         try (CloseableIterator<ServiceGraphEdge> it = series.collectAsync()) {
             env.execute("service graph to Prometheus");

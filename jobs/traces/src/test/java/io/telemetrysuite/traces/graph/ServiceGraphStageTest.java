@@ -5,7 +5,6 @@ import static io.telemetrysuite.traces.graph.GraphTraces.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.telemetrysuite.ingest.IngestJob;
-import io.telemetrysuite.ingest.sink.JsonLinesFileSink;
 import io.telemetrysuite.json.EventJson;
 import io.telemetrysuite.model.ServiceGraphEdge;
 import io.telemetrysuite.model.Trace;
@@ -50,10 +49,8 @@ class ServiceGraphStageTest {
         StreamExecutionEnvironment env = environment();
         DataStream<Trace> traces = env.fromData(KnownTopology.traces(T0), TypeInformation.of(Trace.class)).setParallelism(1)
                 .assignTimestampsAndWatermarks(perEventWatermarks((Trace t, long previous) -> t.endTimeUnixNano / MS)).setParallelism(1);
-        DataStream<ServiceGraphEdge> series = ServiceGraphStage.build(traces);
         Path file = dir.resolve(ServiceGraphJsonLines.FILE);
-        ServiceGraphJsonLines.finalEdges(series)
-                .sinkTo(new JsonLinesFileSink<>(file)).setParallelism(1).uid("test-sink-service-graph").name("Service graph sink");
+        DataStream<ServiceGraphEdge> series = ServiceGraphSinks.attach(traces, ServiceGraphConfig.defaults(), null, file);
 
         List<ServiceGraphEdge> emitted = collect(env, series);
 
