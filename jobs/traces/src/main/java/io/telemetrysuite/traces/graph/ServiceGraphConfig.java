@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The options of the service graph, with the OpenTelemetry Collector {@code servicegraph} connector's
- * defaults (connector.go, 2025): its option names are given so a Collector configuration translates
+ * defaults (connector.go and config.go on the contrib main branch): its option names are given so a Collector configuration translates
  * one to one.
  *
  * <ul>

@@ -22,6 +22,12 @@ import org.apache.flink.util.Collector;
  * (the final watermark) emits every series' final totals. A request's event time is its trace's
  * stream timestamp, or the trace's end when the stream carries none.
  *
+ * <p>An emission holds every request that reached the series before the watermark passed its
+ * interval's end, later ones included (at parallelism 2 one input channel may run ahead). A request
+ * older than the series' last emission (a late fragment, a lagging channel) is still counted, and the
+ * next emission is stamped 1 ms after the last one rather than at an earlier or equal time, because
+ * Prometheus refuses a second value at a timestamp it holds.
+ *
  * <p>Like the connector, a series without requests for 15 minutes (of event time) is forgotten; if it
  * comes back its counters start again from zero, which Prometheus' {@code rate} and {@code increase}
  * read as a counter reset.
