@@ -65,8 +65,10 @@ public final class ServiceGraphStage {
         @Override
         public void processElement(Trace trace, Context ctx, Collector<ServiceGraphEdge> out) {
             Long timestamp = ctx.timestamp();
+            // A record emitted at the end of input may carry the final watermark's time, which is no event time.
+            boolean usable = timestamp != null && timestamp != Long.MAX_VALUE && timestamp != Long.MIN_VALUE;
             for (ServiceGraphEdge edge : ServiceGraph.edges(trace, config)) {
-                if (timestamp != null) edge.timestampMillis = timestamp;
+                if (usable) edge.timestampMillis = timestamp;
                 out.collect(edge);
             }
         }
@@ -105,7 +107,8 @@ public final class ServiceGraphStage {
             totals.update(EdgeTotals.count(totals.value(), request, bounds));
             if (emitAt.value() == null) {
                 // On the interval's boundary, so all series of a period are emitted by the same watermark.
-                long at = Math.floorDiv(request.timestampMillis, flushIntervalMillis) * flushIntervalMillis + flushIntervalMillis;
+                long start = Math.floorDiv(request.timestampMillis, flushIntervalMillis) * flushIntervalMillis;
+                long at = start > Long.MAX_VALUE - flushIntervalMillis ? Long.MAX_VALUE : start + flushIntervalMillis;
                 ctx.timerService().registerEventTimeTimer(at);
                 emitAt.update(at);
             }
