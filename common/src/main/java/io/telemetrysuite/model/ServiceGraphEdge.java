@@ -18,6 +18,19 @@ public class ServiceGraphEdge {
     public double clientSecondsSum;
     /** Event time of the latest request counted (epoch ms). */
     public long timestampMillis;
+    /**
+     * The {@code failed} label of the Prometheus series this record is: the connector keys its series
+     * by client, server, connection type and failed, so an edge is two series, one counting its failed
+     * requests ({@code true}, then {@link #failed} equals {@link #requests}) and one the rest. False on
+     * a line of {@code service-graph.jsonl}, which merges both.
+     */
+    public boolean failedSeries;
+    /** The histograms' upper bucket bounds, seconds, ascending; the last bucket (+Inf) is implicit. */
+    public double[] bucketBounds = new double[0];
+    /** Requests per server-side duration bucket (not cumulative), one more than {@link #bucketBounds}. */
+    public long[] serverBucketCounts = new long[0];
+    /** Requests per client-side duration bucket (not cumulative), one more than {@link #bucketBounds}. */
+    public long[] clientBucketCounts = new long[0];
 
     public ServiceGraphEdge() {}
 
