@@ -84,6 +84,10 @@ public final class ModelFixtures {
         e.serverSecondsSum = 1.5;
         e.clientSecondsSum = 1.75;
         e.timestampMillis = 1_767_225_600_000L;
+        e.failedSeries = true;
+        e.bucketBounds = new double[] {0.002, 0.1, 1.0};
+        e.serverBucketCounts = new long[] {1, 30, 10, 1};
+        e.clientBucketCounts = new long[] {0, 31, 10, 1};
         return e;
     }
 
