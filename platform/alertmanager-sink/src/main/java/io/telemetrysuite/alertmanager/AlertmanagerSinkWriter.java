@@ -249,6 +249,8 @@ final class AlertmanagerSinkWriter implements StatefulSinkWriter<Alert, Buffered
                 }
                 return batch.size();
             case REJECTED:
+                // Alertmanager answered: it is up, only this request is bad.
+                if (breaker.recordSuccess()) resendAll = true;
                 if (batch.size() > 1) {
                     int half = batch.size() / 2;
                     int first = deliver(batch.subList(0, half), resend);
