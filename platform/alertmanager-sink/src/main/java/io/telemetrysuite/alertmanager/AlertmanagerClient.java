@@ -44,7 +44,12 @@ public final class AlertmanagerClient {
      * @param requestTimeout how long one request may take, connecting included
      */
     public AlertmanagerClient(String baseUrl, Duration requestTimeout) {
-        URI base = URI.create(Objects.requireNonNull(baseUrl, "alertmanagerBaseUrl"));
+        URI base;
+        try {
+            base = URI.create(Objects.requireNonNull(baseUrl, "alertmanagerBaseUrl"));
+        } catch (IllegalArgumentException e) {
+            base = URI.create("invalid:/");
+        }
         if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme()) || base.getHost() == null) {
             throw new IllegalArgumentException("Not an http(s) Alertmanager address: " + baseUrl + " (e.g. http://127.0.0.1:9093)");
         }

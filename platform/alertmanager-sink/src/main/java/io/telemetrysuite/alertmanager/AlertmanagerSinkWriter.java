@@ -242,7 +242,8 @@ final class AlertmanagerSinkWriter implements StatefulSinkWriter<Alert, Buffered
             case ACCEPTED:
                 alertsSent.inc(batch.size());
                 int failed = breaker.failuresInARow();
-                if (breaker.recordSuccess()) {
+                // Any failure before this success may have been a restart that emptied Alertmanager's memory.
+                if (breaker.recordSuccess() || failed > 0) {
                     LOG.info("Alertmanager at {} takes alerts again after {} failed attempts; re-sending {} firing alerts",
                             client.url(), failed, active.size());
                     resendAll = true;
@@ -250,7 +251,7 @@ final class AlertmanagerSinkWriter implements StatefulSinkWriter<Alert, Buffered
                 return batch.size();
             case REJECTED:
                 // Alertmanager answered: it is up, only this request is bad.
-                if (breaker.recordSuccess()) resendAll = true;
+                if (breaker.failuresInARow() > 0 | breaker.recordSuccess()) resendAll = true;
                 if (batch.size() > 1) {
                     int half = batch.size() / 2;
                     int first = deliver(batch.subList(0, half), resend);

@@ -207,6 +207,43 @@ class AlertmanagerSinkTest {
         }
     }
 
+    @Test
+    void aFullBufferDropsTheOldestButFiringAlertsAreStillSentFromTheActiveSet(
+            @TempDir Path dataDir, @InjectClusterClient ClusterClient<?> flink) throws Exception {
+        String run = UUID.randomUUID().toString();
+        long base = Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
+        int port = freePort(); // Alertmanager is not there yet
+        FlinkRestMetrics metrics = new FlinkRestMetrics(flink.getWebInterfaceURL());
+        StreamExecutionEnvironment env = environment();
+        env.setParallelism(1);
+        env.fromSequence(0, 49)
+                .map(i -> alert(run, i, Alert.FIRING, base))
+                .sinkTo(sink("http://127.0.0.1:" + port).maxBufferedAlerts(20).flushInterval(Duration.ofMillis(100))
+                        .initialRetryDelay(Duration.ofMillis(200)).maxRetryDelay(Duration.ofSeconds(1)).requestTimeout(Duration.ofSeconds(2)))
+                .uid("alertmanager").name("Alertmanager");
+        JobClient job = env.executeAsync("alertmanager-sink-overflow");
+        // The input is done: the writer holds the newest 20 unsent alerts and all 25 firing threshold alerts.
+        assertThat(metrics.await(job.getJobID(), "alertmanagerSink.alertsOverflowed", "sum", d -> d == 30, Duration.ofSeconds(60)))
+                .isEqualTo(30.0);
+        assertThat(metrics.aggregate(job.getJobID(), "alertmanagerSink.alertsBuffered", "sum")).isEqualTo(20.0);
+        assertThat(metrics.aggregate(job.getJobID(), "alertmanagerSink.alertsActive", "sum")).isEqualTo(25.0);
+        assertThat(metrics.await(job.getJobID(), "alertmanagerSink.breakerState", "max", s -> s == 2, Duration.ofSeconds(60))).isEqualTo(2.0);
+        assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+
+        AlertmanagerServer alertmanager = AlertmanagerServer.builder().dataDir(dataDir).port(port).start();
+        try {
+            job.getJobExecutionResult().get();
+            // Every threshold alert (kept alive, re-sent after the outage), but of the count alerts
+            // (sent once) only those among the newest 20: 31, 33, ..., 49.
+            java.util.Set<String> expected = new java.util.TreeSet<>();
+            for (int i = 0; i < 50; i += 2) expected.add("svc-" + i);
+            for (int i = 31; i < 50; i += 2) expected.add("svc-" + i);
+            assertThat(new java.util.TreeSet<>(alertsOf(alertmanager.alerts(), run).keySet())).isEqualTo(expected);
+        } finally {
+            alertmanager.stop();
+        }
+    }
+
     /** An endless source of which only the first 10 numbers become alerts, to an Alertmanager that may be away. */
     private static StreamExecutionEnvironment outageJob(StreamExecutionEnvironment env, String run, long base, String url) {
         DataGeneratorSource<Long> source = new DataGeneratorSource<>(i -> i, Long.MAX_VALUE, RateLimiterStrategy.perSecond(20), Types.LONG);
