@@ -244,6 +244,38 @@ class AlertmanagerSinkTest {
         }
     }
 
+    @Test
+    void firingAlertsAreReSentBeforeTheyExpire(AlertmanagerServer alertmanager, @InjectClusterClient ClusterClient<?> flink)
+            throws Exception {
+        String run = UUID.randomUUID().toString();
+        long base = Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
+        FlinkRestMetrics metrics = new FlinkRestMetrics(flink.getWebInterfaceURL());
+        StreamExecutionEnvironment env = environment();
+        DataGeneratorSource<Long> source = new DataGeneratorSource<>(i -> i, Long.MAX_VALUE, RateLimiterStrategy.perSecond(20), Types.LONG);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "numbers").uid("numbers")
+                .filter(i -> i < 4).name("first 4")
+                .map(i -> alert(run, i, Alert.FIRING, base)).name("to alerts")
+                // Valid for 4 × 1 s: without re-sends the threshold alerts would be gone within 4 s.
+                .sinkTo(new AlertmanagerSink(alertmanager.url()).resendInterval(Duration.ofSeconds(1)).oneShotDuration(Duration.ofSeconds(3))
+                        .flushInterval(Duration.ofMillis(100)))
+                .uid("alertmanager").name("Alertmanager");
+        JobClient job = env.executeAsync("alertmanager-sink-resend");
+        try {
+            awaitAlerts(alertmanager, run, c -> c == 4);
+            long firstEnd = Instant.parse(alertsOf(alertmanager.alerts(), run).get("svc-0").path("endsAt").asText()).toEpochMilli();
+            Thread.sleep(8_000); // the scheduled re-sends are the behaviour under test: wall-clock time has to pass
+            Map<String, JsonNode> held = alertsOf(alertmanager.alerts(), run);
+            // The count alerts (sent once, valid 3 s) are gone; the threshold alerts are alive, with a later endsAt.
+            assertThat(held.keySet()).containsExactlyInAnyOrder("svc-0", "svc-2");
+            assertThat(Instant.parse(held.get("svc-0").path("endsAt").asText()).toEpochMilli()).isGreaterThan(firstEnd + 4_000);
+            assertThat(Instant.parse(held.get("svc-0").path("startsAt").asText()).toEpochMilli()).isEqualTo(base);
+            assertThat(metrics.aggregate(job.getJobID(), "alertmanagerSink.alertsActive", "sum")).isEqualTo(2.0);
+            assertThat(metrics.aggregate(job.getJobID(), "alertmanagerSink.alertsSent", "sum")).isGreaterThanOrEqualTo(4 + 2 * 5);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
     /** An endless source of which only the first 10 numbers become alerts, to an Alertmanager that may be away. */
     private static StreamExecutionEnvironment outageJob(StreamExecutionEnvironment env, String run, long base, String url) {
         DataGeneratorSource<Long> source = new DataGeneratorSource<>(i -> i, Long.MAX_VALUE, RateLimiterStrategy.perSecond(20), Types.LONG);
