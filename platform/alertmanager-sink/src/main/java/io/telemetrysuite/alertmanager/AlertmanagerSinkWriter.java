@@ -48,6 +48,7 @@ final class AlertmanagerSinkWriter implements StatefulSinkWriter<Alert, Buffered
     /** Re-send every active alert as soon as the pending ones are out: after an outage or a restore. */
     private boolean resendAll;
     private boolean closed;
+    private long activeEvicted;
 
     private final Counter alertsSent;
     private final Counter alertsDropped;
@@ -181,8 +182,12 @@ final class AlertmanagerSinkWriter implements StatefulSinkWriter<Alert, Buffered
         active.put(id, alert);
         if (active.size() > maxActive) {
             Iterator<Alert> oldest = active.values().iterator();
-            LOG.warn("More than {} firing alerts to keep alive; {} is no longer re-sent and expires in Alertmanager", maxActive, oldest.next());
+            Alert evicted = oldest.next();
             oldest.remove();
+            if (activeEvicted++ % 1000 == 0) {
+                LOG.warn("More than {} firing alerts to keep alive; {} is no longer re-sent and expires in Alertmanager ({} so far)",
+                        maxActive, evicted, activeEvicted);
+            }
         }
     }
 
