@@ -263,9 +263,16 @@ class AlertmanagerSinkTest {
         try {
             awaitAlerts(alertmanager, run, c -> c == 4);
             long firstEnd = Instant.parse(alertsOf(alertmanager.alerts(), run).get("svc-0").path("endsAt").asText()).toEpochMilli();
-            Thread.sleep(8_000); // the scheduled re-sends are the behaviour under test: wall-clock time has to pass
+            // Re-sends run on the wall clock: wait until the count alerts (sent once, valid 3 s) have
+            // expired and svc-0's endsAt has moved past its first validity. Without re-sends the
+            // threshold alerts would have expired by then too.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             Map<String, JsonNode> held = alertsOf(alertmanager.alerts(), run);
-            // The count alerts (sent once, valid 3 s) are gone; the threshold alerts are alive, with a later endsAt.
+            while (System.nanoTime() < deadline && !(held.size() == 2 && held.containsKey("svc-0")
+                    && Instant.parse(held.get("svc-0").path("endsAt").asText()).toEpochMilli() > firstEnd + 4_000)) {
+                Thread.sleep(200);
+                held = alertsOf(alertmanager.alerts(), run);
+            }
             assertThat(held.keySet()).containsExactlyInAnyOrder("svc-0", "svc-2");
             assertThat(Instant.parse(held.get("svc-0").path("endsAt").asText()).toEpochMilli()).isGreaterThan(firstEnd + 4_000);
             assertThat(Instant.parse(held.get("svc-0").path("startsAt").asText()).toEpochMilli()).isEqualTo(base);
