@@ -68,7 +68,7 @@ final class MatchReader {
         }
         problems.run(() -> node.rejectUnknownFields("field", "op", "value"));
         String field = problems.attempt(() -> field(node.required("field"), signal, null));
-        Operator op = problems.attempt(() -> Operator.ofSymbol(node.required("op").asOneOf(OPERATORS)));
+        Operator op = problems.attempt(() -> operator(node.required("op")));
         ConfigNode valueNode = problems.attempt(() -> node.required("value"));
         if (field == null || valueNode == null) return null;
         FieldType type = EventFields.type(signal, field);
@@ -96,6 +96,11 @@ final class MatchReader {
                     + " field of " + signal.yamlName() + " events");
         }
         return name;
+    }
+
+    private static Operator operator(ConfigNode node) {
+        if (node.asString().equals("=")) throw node.error("expected one of " + String.join(", ", OPERATORS) + ", got \"=\" (equality is ==)");
+        return Operator.ofSymbol(node.asOneOf(OPERATORS));
     }
 
     static Signal signal(ConfigNode node) {
@@ -171,11 +176,14 @@ final class MatchReader {
         } catch (ConfigException e) {
             List<ConfigException> rewritten = new ArrayList<>();
             for (ConfigException p : e.getProblems()) {
+                // ConfigNode's message is 'unknown field "x", did you mean "y"?' or 'unknown field "x"; known fields: ...'.
                 String problem = p.getProblem();
-                int cut = problem.indexOf("; known fields:");
-                if (cut >= 0) problem = problem.substring(0, cut);
-                rewritten.add(new ConfigException(p.getFile(), p.getLine(), p.getColumn(), p.getField(), problem
-                        + " for signal " + signal.yamlName() + "; its fields: " + knownFields(signal) + " (or signal, attributes)"));
+                int quoteEnd = problem.indexOf('"', "unknown field \"".length());
+                String head = problem.substring(0, quoteEnd + 1);
+                String rest = problem.substring(quoteEnd + 1);
+                String suggestion = rest.startsWith(", did you mean") ? " (" + rest.substring(2) + ")" : "";
+                rewritten.add(new ConfigException(p.getFile(), p.getLine(), p.getColumn(), p.getField(), head + " for signal "
+                        + signal.yamlName() + suggestion + "; its fields: " + knownFields(signal) + " (besides signal and attributes)"));
             }
             throw ConfigException.combine(rewritten);
         }

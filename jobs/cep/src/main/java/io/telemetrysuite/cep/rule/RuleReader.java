@@ -28,7 +28,7 @@ final class RuleReader {
             RuleKind.ABSENCE, List.of("for", "after", "expect", "within"),
             RuleKind.BASELINE, List.of("field", "baseline", "deviation", "for", "minSamples"));
     /** Labels every alert gets from the rule itself; a static label of that name would be ambiguous. */
-    static final Set<String> RESERVED_LABELS = Set.of("alertname", "severity");
+    static final List<String> RESERVED_LABELS = List.of("alertname", "severity");
     static final int DEFAULT_MIN_SAMPLES = 30;
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -79,7 +79,8 @@ final class RuleReader {
         if (rule.kind != RuleKind.SEQUENCE && !(rule.kind == RuleKind.ABSENCE && node.has("after"))) {
             rule.match = attempt("match", n -> MatchReader.match(n, problems));
         }
-        Signal signal = rule.match == null ? null : rule.match.signal;
+        // A match with a bad field still names its signal, so the condition and field are checked against it too.
+        Signal signal = rule.match != null ? rule.match.signal : signalOf(node.optional("match").orElse(null));
         switch (rule.kind) {
             case THRESHOLD -> {
                 if (signal != null) rule.condition = attempt("condition", n -> MatchReader.condition(n, signal, problems));
@@ -204,7 +205,9 @@ final class RuleReader {
                 problems.add(value.error("\"" + name + "\" is also in by, whose value the alert already carries as this label"));
             }
             String text = problems.attempt(value::asString);
-            if (text != null) labels.put(name, text);
+            if (text != null && LABEL_NAME.matcher(name).matches() && !RESERVED_LABELS.contains(name) && !by.contains(name)) {
+                labels.put(name, text);
+            }
         }
         return Collections.unmodifiableMap(labels);
     }
@@ -218,7 +221,7 @@ final class RuleReader {
             try {
                 for (String name : AnnotationTemplate.names(text)) {
                     if (!by.contains(name) && !labels.containsKey(name)) {
-                        List<String> known = new ArrayList<>(by);
+                        Set<String> known = new LinkedHashSet<>(by);
                         known.addAll(labels.keySet());
                         problems.add(value.error("{{" + name + "}} is neither in by nor in labels, so the alert has no value for it"
                                 + (known.isEmpty() ? " (this rule has no by and no labels)" : "; it can use: " + String.join(", ", known))));
@@ -261,6 +264,14 @@ final class RuleReader {
                                 + " besides " + String.join(", ", COMMON_KEYS);
                 problems.add(new ConfigException(p.getFile(), p.getLine(), p.getColumn(), p.getField(), problem));
             }
+        }
+    }
+
+    private static Signal signalOf(ConfigNode match) {
+        try {
+            return match != null && match.isMap() && match.has("signal") ? MatchReader.signal(match.required("signal")) : null;
+        } catch (ConfigException alreadyReported) {
+            return null;
         }
     }
 
