@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,12 +22,7 @@ import java.util.regex.Pattern;
  */
 final class RuleReader {
     static final List<String> COMMON_KEYS = List.of("id", "kind", "severity", "match", "by", "labels", "annotations", "cooldown");
-    static final Map<RuleKind, List<String>> KIND_KEYS = Map.of(
-            RuleKind.THRESHOLD, List.of("condition", "for"),
-            RuleKind.COUNT, List.of("count", "within"),
-            RuleKind.SEQUENCE, List.of("steps", "within", "strict"),
-            RuleKind.ABSENCE, List.of("for", "after", "expect", "within"),
-            RuleKind.BASELINE, List.of("field", "baseline", "deviation", "for", "minSamples"));
+    static final Map<RuleKind, List<String>> KIND_KEYS = kindKeys();
     /** Labels every alert gets from the rule itself; a static label of that name would be ambiguous. */
     static final List<String> RESERVED_LABELS = List.of("alertname", "severity");
     static final int DEFAULT_MIN_SAMPLES = 30;
@@ -265,6 +261,17 @@ final class RuleReader {
                 problems.add(new ConfigException(p.getFile(), p.getLine(), p.getColumn(), p.getField(), problem));
             }
         }
+    }
+
+    /** In kind order, so that messages listing keys read the same in every run. */
+    private static Map<RuleKind, List<String>> kindKeys() {
+        Map<RuleKind, List<String>> keys = new EnumMap<>(RuleKind.class);
+        keys.put(RuleKind.THRESHOLD, List.of("condition", "for"));
+        keys.put(RuleKind.COUNT, List.of("count", "within"));
+        keys.put(RuleKind.SEQUENCE, List.of("steps", "within", "strict"));
+        keys.put(RuleKind.ABSENCE, List.of("for", "after", "expect", "within"));
+        keys.put(RuleKind.BASELINE, List.of("field", "baseline", "deviation", "for", "minSamples"));
+        return Collections.unmodifiableMap(keys);
     }
 
     private static Signal signalOf(ConfigNode match) {
