@@ -45,6 +45,18 @@ class ShippedRulesTest {
         assertThat(byId("host-heartbeat-stopped").by).containsExactly("host.name");
     }
 
+    @Test
+    void theLatencyRuleWatchesTheFloorOfProductsRequestDurations() {
+        Rule rule = byId("products-latency-shift");
+        assertThat(rule.match).isEqualTo(new EventMatch(Signal.METRIC, Map.of("name", "http.server.request.duration"),
+                Map.of("http.route", "/api/products", "http.response.status_code", "200")));
+        assertThat(rule.field).isEqualTo("min");
+        assertThat(rule.baseline).isEqualTo(Duration.ofMinutes(10));
+        assertThat(rule.deviation).isEqualTo(2.5);
+        assertThat(rule.forDuration).isEqualTo(Duration.ofSeconds(5));
+        assertThat(rule.minSamples).isEqualTo(120);
+    }
+
     private static Rule byId(String id) {
         return RuleLoader.load(DIR).stream().filter(r -> r.id.equals(id)).findFirst().orElseThrow();
     }
