@@ -27,13 +27,13 @@ class ShippedRulesTest {
     }
 
     @Test
-    void theFailedLoginSequenceIsFourFailuresThenASuccessOfOneUser() {
+    void theFailedLoginSequenceIsFiveFailuresThenASuccessOfOneUser() {
         Rule rule = byId("failed-logins-then-success");
         EventMatch failed = new EventMatch(Signal.SPAN, Map.of("name", "POST /api/login"), Map.of("http.response.status_code", "401"));
         EventMatch ok = new EventMatch(Signal.SPAN, Map.of("name", "POST /api/login"), Map.of("http.response.status_code", "200"));
-        assertThat(rule.steps).extracting(s -> s.match).containsExactly(failed, failed, failed, failed, ok);
+        assertThat(rule.steps).extracting(s -> s.match).containsExactly(failed, failed, failed, failed, failed, ok);
         assertThat(rule.by).containsExactly("enduser.id");
-        assertThat(rule.within).isEqualTo(Duration.ofSeconds(30));
+        assertThat(rule.within).isEqualTo(Duration.ofSeconds(20));
         assertThat(rule.strict).isFalse();
     }
 
