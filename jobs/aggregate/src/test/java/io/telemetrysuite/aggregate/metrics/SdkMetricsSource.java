@@ -28,16 +28,16 @@ import java.util.List;
  * {@link #collectAt} is one export, written as an OTLP protobuf file ingest reads ({@code metrics-*.pb}).
  * A new source with the same name and instance id is a restarted process: its cumulative series start over.
  */
-final class SdkMetricsSource implements AutoCloseable {
-    static final String EXPONENTIAL = "gen_ai.server.time_to_first_token";
+public final class SdkMetricsSource implements AutoCloseable {
+    public static final String EXPONENTIAL = "gen_ai.server.time_to_first_token";
 
     private final String name;
     private final MutableClock clock;
     private final Reader reader;
     private final SdkMeterProvider provider;
-    final Meter meter;
+    public final Meter meter;
 
-    SdkMetricsSource(String name, String service, String instance, AggregationTemporality temporality, long startNanos, int exponentialMaxScale) {
+    public SdkMetricsSource(String name, String service, String instance, AggregationTemporality temporality, long startNanos, int exponentialMaxScale) {
         this.name = name;
         this.clock = new MutableClock(startNanos);
         this.reader = new Reader(temporality);
@@ -52,12 +52,12 @@ final class SdkMetricsSource implements AutoCloseable {
         this.meter = provider.get("io.telemetrysuite.aggregate.test");
     }
 
-    void setTime(long nanos) {
+    public void setTime(long nanos) {
         clock.nanos = nanos;
     }
 
     /** Collects at {@code nanos} and writes the export request into {@code dir}. */
-    List<MetricData> collectAt(long nanos, Path dir) {
+    public List<MetricData> collectAt(long nanos, Path dir) {
         clock.nanos = nanos;
         List<MetricData> metrics = new ArrayList<>(reader.registration.collectAllMetrics());
         try {
