@@ -133,7 +133,16 @@ public final class AggregateJob {
     public static void kafkaTopology(StreamExecutionEnvironment env, AggregateConfig config, String bootstrapServers, IngestTopics topics,
                                      String aggregatesTopic, String forecastsTopic, String deadLetterTopic, String group, String transactionalIdPrefix,
                                      @Nullable String prometheusRemoteWriteUrl, @Nullable Path archiveDir, boolean bounded) {
-        AggregateStreams out = buildTopology(AggregateKafka.ingestTopics(env, bootstrapServers, topics, group, bounded), config);
+        kafkaTopology(env, config, bootstrapServers, topics, aggregatesTopic, forecastsTopic, deadLetterTopic, group, transactionalIdPrefix,
+                prometheusRemoteWriteUrl, archiveDir, bounded, watermarkStrategy(config));
+    }
+
+    /** As above, with the watermark generation given (tests decide exactly which events are late). */
+    public static void kafkaTopology(StreamExecutionEnvironment env, AggregateConfig config, String bootstrapServers, IngestTopics topics,
+                                     String aggregatesTopic, String forecastsTopic, String deadLetterTopic, String group, String transactionalIdPrefix,
+                                     @Nullable String prometheusRemoteWriteUrl, @Nullable Path archiveDir, boolean bounded,
+                                     WatermarkStrategy<Observation> watermarks) {
+        AggregateStreams out = buildTopology(AggregateKafka.ingestTopics(env, bootstrapServers, topics, group, bounded), config, watermarks);
         Duration transactionTimeout = Duration.ofMinutes(15);
         out.aggregates()
                 .sinkTo(AggregateKafka.aggregatesSink(bootstrapServers, aggregatesTopic, transactionalIdPrefix, transactionTimeout))
