@@ -19,12 +19,13 @@ import org.apache.flink.util.Collector;
 public class LateMetricDeadLetters extends ProcessFunction<MetricAccumulator, DeadLetter> {
     private static final long serialVersionUID = 1L;
 
-    private final long allowedLatenessMillis;
+    /** Why no window takes the point, as the message says it. */
+    private final String why;
     private transient Counter metric;
     private transient LongCounter accumulator;
 
-    public LateMetricDeadLetters(long allowedLatenessMillis) {
-        this.allowedLatenessMillis = allowedLatenessMillis;
+    public LateMetricDeadLetters(String why) {
+        this.why = why;
     }
 
     @Override
@@ -39,9 +40,8 @@ public class LateMetricDeadLetters extends ProcessFunction<MetricAccumulator, De
         metric.inc();
         accumulator.add(1L);
         long watermark = ctx.timerService().currentWatermark();
-        String message = "metric point " + late.metricName + " of " + late.serviceName + " at " + late.timestampMillis
-                + " ms is later than the allowed lateness (" + allowedLatenessMillis + " ms) behind the watermark " + watermark
-                + " ms, or not newer than its series' last cumulative point";
+        String message = "metric point " + late.metricName + " of " + late.serviceName + " at " + late.timestampMillis + " ms " + why
+                + " (watermark " + watermark + " ms)";
         out.collect(new DeadLetter(AggregateJob.LATE_EVENT, message, "aggregate@" + late.timestampMillis, MetricAggregation.SIGNAL,
                 EventJson.toBytes(late), System.currentTimeMillis()));
     }

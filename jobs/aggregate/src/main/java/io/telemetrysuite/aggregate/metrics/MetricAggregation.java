@@ -43,6 +43,8 @@ public final class MetricAggregation {
     public static final String SIGNAL = "metric";
 
     private static final OutputTag<MetricAccumulator> LATE = new OutputTag<>("late-metric-points", TypeInformation.of(MetricAccumulator.class));
+    private static final OutputTag<MetricAccumulator> OUT_OF_ORDER = new OutputTag<>("out-of-order-cumulative-points",
+            TypeInformation.of(MetricAccumulator.class));
 
     private MetricAggregation() {}
 
@@ -70,7 +72,7 @@ public final class MetricAggregation {
                 .uid("aggregate-metric-watermarks")
                 .name("Metric event time")
                 .keyBy(SeriesDeltas::sourceSeries, Types.STRING)
-                .process(new SeriesDeltas(LATE))
+                .process(new SeriesDeltas(OUT_OF_ORDER))
                 .returns(MetricAccumulator.class)
                 .uid("aggregate-metric-deltas")
                 .name("Metric deltas per source series");
@@ -86,10 +88,14 @@ public final class MetricAggregation {
                         TypeInformation.of(MetricAccumulator.class), TypeInformation.of(Aggregate.class))
                 .uid("aggregate-metric-window-" + finest)
                 .name("Metric window " + finest);
-        DataStream<DeadLetter> late = contributions.getSideOutput(LATE).union(level.getSideOutput(LATE))
-                .process(new LateMetricDeadLetters(config.allowedLateness.toMillis()))
+        DataStream<DeadLetter> late = level.getSideOutput(LATE)
+                .process(new LateMetricDeadLetters("is later than the allowed lateness (" + config.allowedLateness.toMillis() + " ms)"))
                 .uid("aggregate-metric-late-points")
-                .name("Late metric points to dead letters");
+                .name("Late metric points to dead letters")
+                .union(contributions.getSideOutput(OUT_OF_ORDER)
+                        .process(new LateMetricDeadLetters("is cumulative and not newer than the last point of its series"))
+                        .uid("aggregate-metric-out-of-order-points")
+                        .name("Out-of-order cumulative points to dead letters"));
 
         DataStream<Aggregate> all = level;
         for (Duration resolution : resolutions.subList(1, resolutions.size())) {

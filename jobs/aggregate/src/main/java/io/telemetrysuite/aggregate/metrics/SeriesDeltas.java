@@ -29,8 +29,8 @@ import org.apache.flink.util.OutputTag;
  * the state: with no earlier point there is no increase to attribute to its window. This is why it runs
  * before sources are merged: two processes' counters cannot be subtracted from each other.
  *
- * <p>Differences need points in time order, so points are held until the watermark passes them and then
- * taken in timestamp order (a delay of the configured out-of-orderness, which the window waits anyway).
+ * <p>Differences need points in time order, so cumulative points are held until the watermark passes
+ * them and then taken in timestamp order (a delay of the configured out-of-orderness, which the window waits anyway).
  * A cumulative point not newer than the last one already used for its series cannot be placed any more:
  * it goes to the late output. Gauge and delta points pass through as they are; their windows apply the
  * allowed lateness. A series silent for {@link #STATE_TTL} (processing time) is forgotten, and its next
@@ -42,6 +42,7 @@ public class SeriesDeltas extends KeyedProcessFunction<String, MetricPoint, Metr
     static final String CUMULATIVE = "CUMULATIVE";
     static final String DELTA = "DELTA";
 
+    /** Cumulative points that came after a newer point of their series. */
     private final OutputTag<MetricAccumulator> late;
     private transient ValueState<MetricPoint> previous;
     private transient ValueState<Long> newest;
@@ -76,6 +77,11 @@ public class SeriesDeltas extends KeyedProcessFunction<String, MetricPoint, Metr
     @Override
     public void processElement(MetricPoint point, Context ctx, Collector<MetricAccumulator> out) throws Exception {
         long t = ctx.timestamp();
+        if (!isCumulative(point)) {
+            // Gauges and delta points need no order: they pass straight on to their windows.
+            out.collect(contribution(point, t));
+            return;
+        }
         if (t <= ctx.timerService().currentWatermark()) {
             take(point, t, ctx, out);
             return;
@@ -99,10 +105,6 @@ public class SeriesDeltas extends KeyedProcessFunction<String, MetricPoint, Metr
     }
 
     private void take(MetricPoint p, long t, Context ctx, Collector<MetricAccumulator> out) throws Exception {
-        if (!isCumulative(p)) {
-            out.collect(contribution(p, t));
-            return;
-        }
         Long newestTime = newest.value();
         if (newestTime != null && t <= newestTime) {
             ctx.output(late, contribution(p, t));
