@@ -55,6 +55,37 @@ final class Buckets {
         return out;
     }
 
+    /**
+     * The OTel SDK's default bucket limit per sign. A merge keeps to it: two sources can each fit at a fine
+     * scale with far-apart ranges (one around 1, one around 1000, both at scale 20) that would need
+     * millions of buckets at that scale together.
+     */
+    static final int MAX_BUCKETS = 160;
+
+    /**
+     * The largest scale, at most {@code start}, at which buckets {@code a} (offset, length, scale) and
+     * {@code b} together span at most {@link #MAX_BUCKETS} indices.
+     */
+    static int fittingScale(int start, int aScale, int aOffset, int aLength, int bScale, int bOffset, int bLength) {
+        int target = start;
+        while (target > -10 && span(target, aScale, aOffset, aLength, bScale, bOffset, bLength) > MAX_BUCKETS) target--;
+        return target;
+    }
+
+    private static long span(int target, int aScale, int aOffset, int aLength, int bScale, int bOffset, int bLength) {
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        if (aLength > 0) {
+            lo = Math.min(lo, aOffset >> (aScale - target));
+            hi = Math.max(hi, (aOffset + aLength - 1) >> (aScale - target));
+        }
+        if (bLength > 0) {
+            lo = Math.min(lo, bOffset >> (bScale - target));
+            hi = Math.max(hi, (bOffset + bLength - 1) >> (bScale - target));
+        }
+        return lo > hi ? 0 : hi - lo + 1;
+    }
+
     static boolean anyNegative(long[] counts) {
         for (long c : counts) if (c < 0) return true;
         return false;

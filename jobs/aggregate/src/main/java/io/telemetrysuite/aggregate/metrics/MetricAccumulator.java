@@ -105,9 +105,14 @@ public class MetricAccumulator {
         return this;
     }
 
-    /** The OTel merge rule: both sides at the smaller scale, then bucket-wise sums; the zero bucket's threshold is the larger. */
+    /**
+     * The OTel merge rule: both sides at the smaller scale (lower still if the union would exceed
+     * {@link Buckets#MAX_BUCKETS} per sign), then bucket-wise sums; the zero bucket's threshold is the larger.
+     */
     private void mergeExponential(MetricAccumulator o) {
         int target = Math.min(scale, o.scale);
+        target = Buckets.fittingScale(target, scale, positiveOffset, positiveCounts.length, o.scale, o.positiveOffset, o.positiveCounts.length);
+        target = Buckets.fittingScale(target, scale, negativeOffset, negativeCounts.length, o.scale, o.negativeOffset, o.negativeCounts.length);
         int[] offset = new int[1];
         long[] mine = Buckets.downscale(positiveCounts, positiveOffset, scale, target, offset);
         int mineOffset = offset[0];

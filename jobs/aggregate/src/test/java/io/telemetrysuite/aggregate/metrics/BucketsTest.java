@@ -54,23 +54,54 @@ class BucketsTest {
         Random random = new Random(5);
         for (DoubleSupplier d : new DoubleSupplier[] {
                 () -> 1 + random.nextDouble() * 99,
-                () -> Math.exp(random.nextGaussian() * 2),
-                () -> 1 / Math.pow(random.nextDouble(), 2)}) {
+                () -> Math.exp(random.nextGaussian()),
+                () -> 1 / Math.pow(random.nextDouble(), 2)}) {                 // long tail: merged below scale 2
             double[] values = sample(d);
             MetricAccumulator a = exponential(Arrays.copyOfRange(values, 0, N / 2), 4);
             MetricAccumulator b = exponential(Arrays.copyOfRange(values, N / 2, N), 2);
             a.merge(b);
-            assertThat(a.scale).isEqualTo(2);
-            MetricAccumulator direct = exponential(values, 2);
+            // The smaller scale, or lower where the long tail would need more than 160 buckets.
+            assertThat(a.scale).isLessThanOrEqualTo(2);
+            assertThat(a.positiveCounts.length).isLessThanOrEqualTo(Buckets.MAX_BUCKETS);
+            int scale = a.scale;
+            MetricAccumulator direct = exponential(values, scale);
             assertThat(a.positiveOffset).isEqualTo(direct.positiveOffset);
             assertThat(a.positiveCounts).isEqualTo(direct.positiveCounts);
             for (double q : QUANTILES) {
                 double truth = MetricAggregationTest.bruteForce(values, q);
-                int index = MetricAggregationTest.exponentialIndex(truth, 2);
-                double width = Buckets.lowerBoundary(index + 1, 2) - Buckets.lowerBoundary(index, 2);
+                int index = MetricAggregationTest.exponentialIndex(truth, scale);
+                double width = Buckets.lowerBoundary(index + 1, scale) - Buckets.lowerBoundary(index, scale);
                 assertThat(a.quantile(q)).as("q=%s", q).isCloseTo(truth, within(width));
             }
         }
+    }
+
+    @Test
+    void farApartSourcesAtAFineScaleMergeWithinTheBucketLimit() {
+        // Each source alone fits 160 buckets at scale 20; together, at scale 20, they would need about ten million.
+        double[] low = new double[1000];
+        double[] high = new double[1000];
+        for (int i = 0; i < 1000; i++) {
+            low[i] = 1.0 + i * 1e-7;
+            high[i] = 1000.0 + i * 1e-4;
+        }
+        MetricAccumulator a = exponential(low, 20);
+        MetricAccumulator b = exponential(high, 20);
+        assertThat(a.positiveCounts.length).isLessThanOrEqualTo(160);
+        assertThat(b.positiveCounts.length).isLessThanOrEqualTo(160);
+        a.merge(b);
+        assertThat(a.positiveCounts.length).isLessThanOrEqualTo(Buckets.MAX_BUCKETS);
+        // The highest scale that fits: one more would not.
+        MetricAccumulator direct = exponential(concat(low, high), a.scale);
+        assertThat(a.positiveCounts).isEqualTo(direct.positiveCounts);
+        assertThat(exponential(concat(low, high), a.scale + 1).positiveCounts.length).isGreaterThan(Buckets.MAX_BUCKETS);
+        assertThat(Arrays.stream(a.positiveCounts).sum()).isEqualTo(2000);
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
