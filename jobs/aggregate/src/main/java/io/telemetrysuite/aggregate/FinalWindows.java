@@ -30,6 +30,7 @@ public class FinalWindows extends KeyedProcessFunction<String, Aggregate, Aggreg
 
     /** Final aggregates only, one per (key, resolution, window). */
     public static DataStream<Aggregate> of(DataStream<Aggregate> aggregates, AggregateConfig config) {
+        // Metric aggregates of one service share the AggregateKey: their series key tells them apart.
         return aggregates
                 .keyBy(a -> a.resolution + '|' + a.windowStart + '|' + AggregateKey.of(a) + MetricAccumulator.key(a), Types.STRING)
                 .process(new FinalWindows(config.allowedLateness.toMillis()))

@@ -31,8 +31,8 @@ public class LateMetricDeadLetters extends ProcessFunction<MetricAccumulator, De
     @Override
     public void open(OpenContext openContext) {
         metric = getRuntimeContext().getMetricGroup().addGroup("aggregate").counter(LateEventDeadLetters.LATE_EVENTS);
-        accumulator = new LongCounter();
-        getRuntimeContext().addAccumulator(LateEventDeadLetters.LATE_EVENTS, accumulator);
+        // Get-or-create: should two late paths ever chain into one task, they share the counter instead of clashing on its name.
+        accumulator = getRuntimeContext().getLongCounter(LateEventDeadLetters.LATE_EVENTS);
     }
 
     @Override
