@@ -59,7 +59,9 @@ public class Aggregate {
     public double p95TimeToFirstTokenMs;
     public double energyPerTokenJoules;
 
-    // Metric points: gauges (last, avg, max), sums (rate per second, resets handled), histograms.
+    // Metric points: gauges (last, avg, max), sums (rate per second, resets handled), histograms. For gauges
+    // count is the number of points and sum their total (avg = sum / count); for sums, sum is the increase
+    // in the window; for histograms, count and sum are the observations' (see the aggregate job's README).
     public String metricType = "";
     public double last;
     public double avg;
@@ -67,6 +69,28 @@ public class Aggregate {
     public double sum;
     public double[] bucketBounds = new double[0];
     public long[] bucketCounts = new long[0];
+    /** Metric points: the metric's unit as the instrument declared it (the percentiles and sums below are in it). */
+    public String unit = "";
+    /**
+     * Histograms: true when every merged point reported its min and max (delta points do; deltas computed
+     * from cumulative points cannot), so {@link #min} and {@link #max} hold the window's extremes.
+     */
+    public boolean hasMinMax;
+    /** Histograms: smallest observed value, when {@link #hasMinMax}. */
+    public double min;
+    // Histograms: percentiles interpolated linearly within the merged buckets, in the metric's unit.
+    public double p50;
+    public double p90;
+    public double p95;
+    public double p99;
+    // Exponential histograms, merged at the smallest scale of their sources (the OTel merge rule).
+    public int scale;
+    public long zeroCount;
+    public double zeroThreshold;
+    public int positiveOffset;
+    public long[] positiveBucketCounts = new long[0];
+    public int negativeOffset;
+    public long[] negativeBucketCounts = new long[0];
 
     /** The sketch the percentiles came from (serialized), so coarser windows merge instead of re-reading events. */
     public byte[] sketch = new byte[0];

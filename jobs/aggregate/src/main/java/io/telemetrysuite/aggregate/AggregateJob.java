@@ -3,6 +3,7 @@ package io.telemetrysuite.aggregate;
 import io.telemetrysuite.aggregate.archive.ParquetArchive;
 import io.telemetrysuite.aggregate.forecast.ForecastConfig;
 import io.telemetrysuite.aggregate.forecast.LoadForecaster;
+import io.telemetrysuite.aggregate.metrics.MetricAggregation;
 import io.telemetrysuite.aggregate.prometheus.AggregateSeries;
 import io.telemetrysuite.ingest.IngestJob;
 import io.telemetrysuite.ingest.IngestStreams;
@@ -39,6 +40,9 @@ import org.apache.flink.util.ParameterTool;
  * each; each coarser one re-keys the finer results and merges
  * their sums and KLL sketches. Late events within the allowed lateness re-emit their window (and, in
  * turn, the coarser windows containing it) with {@code update = true}; later ones become dead letters.
+ *
+ * <p>OTLP metric points take their own path ({@link MetricAggregation}): cumulative points need
+ * per-source-series state before they can merge, and their aggregates join the others' output.
  *
  * <p>{@link #buildTopology} is the one code path: {@code run aggregate}, the tests, the demo and the
  * Kafka job ({@link #kafkaTopology}, {@link #main}) call it.
@@ -127,7 +131,8 @@ public final class AggregateJob {
                     .name("Roll up to " + label);
             all = all.union(level);
         }
-        return new AggregateStreams(all, late);
+        AggregateStreams metrics = MetricAggregation.attach(in.metrics(), config);
+        return new AggregateStreams(all.union(metrics.aggregates()), late.union(metrics.lateDeadLetters()));
     }
 
     /**
@@ -138,7 +143,16 @@ public final class AggregateJob {
     public static void kafkaTopology(StreamExecutionEnvironment env, AggregateConfig config, String bootstrapServers, IngestTopics topics,
                                      String aggregatesTopic, String forecastsTopic, String deadLetterTopic, String group, String transactionalIdPrefix,
                                      @Nullable String prometheusRemoteWriteUrl, @Nullable Path archiveDir, boolean bounded) {
-        AggregateStreams out = buildTopology(AggregateKafka.ingestTopics(env, bootstrapServers, topics, group, bounded), config);
+        kafkaTopology(env, config, bootstrapServers, topics, aggregatesTopic, forecastsTopic, deadLetterTopic, group, transactionalIdPrefix,
+                prometheusRemoteWriteUrl, archiveDir, bounded, watermarkStrategy(config));
+    }
+
+    /** As above, with the watermark generation given (tests decide exactly which events are late). */
+    public static void kafkaTopology(StreamExecutionEnvironment env, AggregateConfig config, String bootstrapServers, IngestTopics topics,
+                                     String aggregatesTopic, String forecastsTopic, String deadLetterTopic, String group, String transactionalIdPrefix,
+                                     @Nullable String prometheusRemoteWriteUrl, @Nullable Path archiveDir, boolean bounded,
+                                     WatermarkStrategy<Observation> watermarks) {
+        AggregateStreams out = buildTopology(AggregateKafka.ingestTopics(env, bootstrapServers, topics, group, bounded), config, watermarks);
         Duration transactionTimeout = Duration.ofMinutes(15);
         out.aggregates()
                 .sinkTo(AggregateKafka.aggregatesSink(bootstrapServers, aggregatesTopic, transactionalIdPrefix, transactionTimeout))

@@ -1,5 +1,6 @@
 package io.telemetrysuite.aggregate;
 
+import io.telemetrysuite.aggregate.metrics.MetricAccumulator;
 import io.telemetrysuite.model.Aggregate;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -29,8 +30,9 @@ public class FinalWindows extends KeyedProcessFunction<String, Aggregate, Aggreg
 
     /** Final aggregates only, one per (key, resolution, window). */
     public static DataStream<Aggregate> of(DataStream<Aggregate> aggregates, AggregateConfig config) {
+        // Metric aggregates of one service share the AggregateKey: their series key tells them apart.
         return aggregates
-                .keyBy(a -> a.resolution + '|' + a.windowStart + '|' + AggregateKey.of(a), Types.STRING)
+                .keyBy(a -> a.resolution + '|' + a.windowStart + '|' + AggregateKey.of(a) + MetricAccumulator.key(a), Types.STRING)
                 .process(new FinalWindows(config.allowedLateness.toMillis()))
                 .uid("aggregate-final-windows")
                 .name("Final windows");

@@ -11,13 +11,13 @@ import org.apache.flink.api.common.typeinfo.Types;
  * late event is marked {@code update = true}. The watermark alone cannot tell: it is past the window's
  * end at the first firing as well.
  */
-final class WindowEmissions {
+public final class WindowEmissions {
     private static final ValueStateDescriptor<Boolean> EMITTED = new ValueStateDescriptor<>("emitted", Types.BOOLEAN);
 
     private WindowEmissions() {}
 
     /** True when this window fired before; records that it has fired now. */
-    static boolean emittedBefore(KeyedStateStore windowState) throws IOException {
+    public static boolean emittedBefore(KeyedStateStore windowState) throws IOException {
         ValueState<Boolean> emitted = windowState.getState(EMITTED);
         boolean before = emitted.value() != null;
         emitted.update(Boolean.TRUE);
@@ -25,7 +25,7 @@ final class WindowEmissions {
     }
 
     /** Called when the window is purged (its lateness is over), so the flag does not outlive it. */
-    static void clear(KeyedStateStore windowState) {
+    public static void clear(KeyedStateStore windowState) {
         windowState.getState(EMITTED).clear();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.telemetrysuite.ingest.IngestTopics;
 import io.telemetrysuite.json.EventJson;
 import io.telemetrysuite.model.Aggregate;
+import io.telemetrysuite.model.DeadLetter;
 import io.telemetrysuite.model.Span;
 import io.telemetrysuite.model.WorkloadRecord;
 import io.telemetrysuite.services.KafkaBroker;
@@ -17,6 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -85,7 +90,7 @@ class AggregateKafkaTest {
         Map<String, Double> errorsBy10sWindow = new TreeMap<>();
         Map<Long, Double> workloadBy1mWindow = new TreeMap<>();
         // In topic order per key: an update (a window re-emitted after late events) replaces the earlier line.
-        for (Aggregate a : readCommitted(broker, aggregatesTopic)) {
+        for (Aggregate a : readCommitted(broker, aggregatesTopic, Aggregate.class)) {
             if (a.signal.equals("span") && a.resolution.equals("10s")) {
                 String key = a.serviceName + "@" + (a.windowStart - t0) / 1000;
                 countsBy10sWindow.put(key, a.count);
@@ -102,6 +107,68 @@ class AggregateKafkaTest {
         assertThat(workloadAt1m).isEqualTo(30.0);
     }
 
+    @Test
+    void eventsLaterThanTheAllowedLatenessReachTheDeadLetterTopicWithTheirReason(KafkaBroker broker) throws Exception {
+        String run = "late" + System.nanoTime() % 1_000_000 + "-";
+        IngestTopics topics = new IngestTopics().withPrefix(run);
+        Map<String, Integer> create = new LinkedHashMap<>();
+        // One partition each and parallelism 1: the events reach the watermark generator in the order written.
+        topics.outputs().forEach(t -> create.put(t, 1));
+        create.put(run + "aggregates", 1);
+        create.put(run + "aggregate-dead-letter", 1);
+        create.put(run + "forecasts", 1);
+        broker.createTopics(create);
+
+        long t0 = (System.currentTimeMillis() / 60_000 - 10) * 60_000;
+        int[] seconds = {1, 2, 3, 100, 4, 50, 5};   // after 100 s the watermark is 94.999 s: [0s,10s) closed at 69.999 s
+        try (KafkaProducer<byte[], byte[]> producer = producer(broker)) {
+            for (int i = 0; i < seconds.length; i++) {
+                Span span = TestSpans.span(hex(32, i), hex(16, i), "cart", (t0 + seconds[i] * 1_000L) * 1_000_000L, 20 * TestSpans.MS, false);
+                producer.send(new ProducerRecord<>(topics.spans, EventJson.toBytes(span)));
+            }
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(io.telemetrysuite.ingest.IngestJob.baseConfiguration());
+        env.setParallelism(1);
+        env.enableCheckpointing(500);
+        AggregateJob.kafkaTopology(env, new AggregateConfig(), broker.bootstrapServers(), topics, run + "aggregates", run + "forecasts",
+                run + "aggregate-dead-letter", run + "group", run + "tx", null, null, true, perEventWatermarks());
+        env.execute("aggregate late events test");
+
+        List<DeadLetter> late = readCommitted(broker, run + "aggregate-dead-letter", DeadLetter.class);
+        assertThat(late).extracting(d -> d.reason + " " + d.signal + " " + d.source).containsExactly(
+                AggregateJob.LATE_EVENT + " span aggregate@" + (t0 + 4_000L),
+                AggregateJob.LATE_EVENT + " span aggregate@" + (t0 + 5_000L));
+        assertThat(late.get(0).message).isEqualTo("span event at " + (t0 + 4_000L)
+                + " ms is later than the allowed lateness (60000 ms) behind the watermark " + (t0 + 94_999L) + " ms");
+        Observation raw = EventJson.fromBytes(late.get(0).raw, Observation.class);
+        assertThat(raw.serviceName).isEqualTo("cart");
+        assertThat(raw.timestampMillis).isEqualTo(t0 + 4_000L);
+        // The 50 s event was late too, but within the allowed lateness: its window took it.
+        Map<Long, Double> counts = new TreeMap<>();
+        for (Aggregate a : readCommitted(broker, run + "aggregates", Aggregate.class)) {
+            if (a.signal.equals("span") && a.resolution.equals("10s")) counts.put((a.windowStart - t0) / 1000, a.count);
+        }
+        assertThat(counts).containsExactly(Map.entry(0L, 3.0), Map.entry(50L, 1.0), Map.entry(100L, 1.0));
+    }
+
+    /** A watermark right after every event (largest timestamp − out-of-orderness − 1 ms), so lateness is decided by the order written. */
+    private static WatermarkStrategy<Observation> perEventWatermarks() {
+        long bound = new AggregateConfig().maxOutOfOrderness.toMillis();
+        return WatermarkStrategy.<Observation>forGenerator(context -> new WatermarkGenerator<>() {
+            private long max = Long.MIN_VALUE + bound + 1;
+
+            @Override
+            public void onEvent(Observation event, long timestamp, WatermarkOutput output) {
+                max = Math.max(max, timestamp);
+                output.emitWatermark(new Watermark(max - bound - 1));
+            }
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {}
+        }).withTimestampAssigner((o, previous) -> o.timestampMillis);
+    }
+
     private static String hex(int length, int n) {
         String digits = Integer.toHexString(n + 1);
         return "a".repeat(length - digits.length()) + digits;
@@ -115,13 +182,13 @@ class AggregateKafkaTest {
         return new KafkaProducer<>(props);
     }
 
-    private static List<Aggregate> readCommitted(KafkaBroker broker, String topic) throws Exception {
+    private static <T> List<T> readCommitted(KafkaBroker broker, String topic, Class<T> type) throws Exception {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<Aggregate> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
@@ -131,7 +198,7 @@ class AggregateKafkaTest {
             long deadline = System.currentTimeMillis() + 30_000;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(EventJson.fromBytes(record.value(), Aggregate.class));
+                    out.add(EventJson.fromBytes(record.value(), type));
                 }
             }
         }

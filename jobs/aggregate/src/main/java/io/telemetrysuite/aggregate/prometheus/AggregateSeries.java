@@ -20,6 +20,10 @@ import java.util.Map;
  *              _duration_avg_ms, _memory_avg_bytes, _cpu_avg_percent          labels: tenant, route
  *   system     telemetry_host_cpu_avg_percent, _cpu_max_percent, _memory_avg_bytes, _memory_max_bytes   labels: host
  *   inference  telemetry_inference_requests, _tokens_per_second, _ttft_p95_ms, _energy_per_token_joules  labels: model
+ *   metric     gauges and up-down sums: telemetry_metric_gauge_last, _gauge_avg, _gauge_max
+ *              monotonic sums: telemetry_metric_increase, telemetry_metric_rate
+ *              histograms: telemetry_metric_histogram_count, _sum, _rate, _quantile{quantile}, _min, _max (+ bounds)
+ *              labels: metric, service, and the point attributes
  * </pre>
  *
  * Every series also carries {@code resolution} (10s, 1m, ...): a dashboard picks one, so the finer and
@@ -69,11 +73,67 @@ public final class AggregateSeries {
                 add(out, "telemetry_inference_ttft_p95_ms", labels, a.p95TimeToFirstTokenMs, a);
                 add(out, "telemetry_inference_energy_per_token_joules", labels, a.energyPerTokenJoules, a);
             }
+            case "metric" -> metric(out, a);
             default -> {
-                // Metric-point aggregates are not exported yet: the OTLP metrics reach Prometheus through the Collector.
+                // A signal this version does not know: nothing to export.
             }
         }
         return out;
+    }
+
+    /**
+     * Metric-point aggregates, labelled {@code metric} (the OTel name), {@code service} and the point
+     * attributes (names made Prometheus-safe: other characters become '_'; one that clashes with a label
+     * of ours gets the prefix {@code attr_}).
+     */
+    private static void metric(List<PrometheusSample> out, Aggregate a) {
+        Map<String, String> labels = labels(a, "metric", a.metricName, "service", a.serviceName);
+        a.labels.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> labels.putIfAbsent(attributeLabel(e.getKey()), e.getValue()));
+        switch (a.metricType) {
+            case "SUM" -> {
+                add(out, "telemetry_metric_increase", labels, a.sum, a);
+                add(out, "telemetry_metric_rate", labels, a.ratePerSecond, a);
+            }
+            case "HISTOGRAM", "EXPONENTIAL_HISTOGRAM" -> {
+                // Explicit layouts are aggregated apart (a series whose bounds changed has two), so the bounds are a label.
+                Map<String, String> h = a.bucketBounds.length == 0 ? labels : with(labels, "bounds", bounds(a.bucketBounds));
+                add(out, "telemetry_metric_histogram_count", h, a.count, a);
+                add(out, "telemetry_metric_histogram_sum", h, a.sum, a);
+                add(out, "telemetry_metric_histogram_rate", h, a.ratePerSecond, a);
+                add(out, "telemetry_metric_histogram_quantile", with(h, "quantile", "0.5"), a.p50, a);
+                add(out, "telemetry_metric_histogram_quantile", with(h, "quantile", "0.9"), a.p90, a);
+                add(out, "telemetry_metric_histogram_quantile", with(h, "quantile", "0.95"), a.p95, a);
+                add(out, "telemetry_metric_histogram_quantile", with(h, "quantile", "0.99"), a.p99, a);
+                if (a.hasMinMax) {
+                    add(out, "telemetry_metric_histogram_min", h, a.min, a);
+                    add(out, "telemetry_metric_histogram_max", h, a.max, a);
+                }
+            }
+            default -> {
+                // Gauges and up-down sums (metricType GAUGE or UPDOWN_SUM).
+                add(out, "telemetry_metric_gauge_last", labels, a.last, a);
+                add(out, "telemetry_metric_gauge_avg", labels, a.avg, a);
+                add(out, "telemetry_metric_gauge_max", labels, a.max, a);
+            }
+        }
+    }
+
+    private static final java.util.Set<String> OWN_LABELS = java.util.Set.of("resolution", "metric", "service", "quantile", "bounds");
+
+    static String attributeLabel(String attribute) {
+        String name = attribute.replaceAll("[^A-Za-z0-9_]", "_");
+        if (name.isEmpty() || Character.isDigit(name.charAt(0)) || name.startsWith("__") || OWN_LABELS.contains(name)) name = "attr_" + name;
+        return name;
+    }
+
+    private static String bounds(double[] bounds) {
+        StringBuilder text = new StringBuilder();
+        for (double b : bounds) {
+            if (text.length() > 0) text.append(',');
+            text.append(b == Math.rint(b) && Math.abs(b) < 1e15 ? Long.toString((long) b) : Double.toString(b));
+        }
+        return text.toString();
     }
 
     private static void quantiles(List<PrometheusSample> out, String name, Map<String, String> labels, Aggregate a) {

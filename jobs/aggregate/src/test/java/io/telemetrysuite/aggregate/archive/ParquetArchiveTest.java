@@ -153,6 +153,59 @@ class ParquetArchiveTest {
         assertThat(ParquetArchive.SCHEMA.getFields()).hasSize(ParquetArchive.publicFields().size());
     }
 
+    @Test
+    void metricPointFieldsRoundTrip(@TempDir Path out) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(IngestJob.baseConfiguration());
+        env.setParallelism(1);
+        env.enableCheckpointing(200);
+        Aggregate a = new Aggregate();
+        a.resolution = "1m";
+        a.signal = "metric";
+        a.windowStart = BASE;
+        a.windowEnd = BASE + 60_000L;
+        a.metricName = "gen_ai.server.time_to_first_token";
+        a.metricType = "EXPONENTIAL_HISTOGRAM";
+        a.unit = "s";
+        a.count = 5;
+        a.sum = 24;
+        a.ratePerSecond = 5 / 60.0;
+        a.hasMinMax = true;
+        a.min = 2.5;
+        a.max = 7;
+        a.p50 = 4.5;
+        a.p90 = 6.1;
+        a.p95 = 6.5;
+        a.p99 = 6.9;
+        a.scale = 1;
+        a.zeroCount = 2;
+        a.zeroThreshold = 1e-9;
+        a.positiveOffset = 2;
+        a.positiveBucketCounts = new long[] {1, 1, 1, 2};
+        a.negativeOffset = -3;
+        a.negativeBucketCounts = new long[] {4};
+        env.fromData(TypeInformation.of(Aggregate.class), a).sinkTo(ParquetArchive.sink(out));
+        env.execute("metric round trip");
+        List<GenericRecord> records = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(out)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                assertThat(out.relativize(f.getParent()).toString().replace('\\', '/')).isEqualTo("signal=metric/date=2026-11-22/hour=22");
+                records.addAll(read(f));
+            }
+        }
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.get("metricName").toString()).isEqualTo("gen_ai.server.time_to_first_token");
+            assertThat(r.get("metricType").toString()).isEqualTo("EXPONENTIAL_HISTOGRAM");
+            assertThat(r.get("unit").toString()).isEqualTo("s");
+            assertThat(new Object[] {r.get("count"), r.get("sum"), r.get("hasMinMax"), r.get("min"), r.get("max")})
+                    .containsExactly(5.0, 24.0, true, 2.5, 7.0);
+            assertThat(new Object[] {r.get("p50"), r.get("p90"), r.get("p95"), r.get("p99")}).containsExactly(4.5, 6.1, 6.5, 6.9);
+            assertThat(new Object[] {r.get("scale"), r.get("zeroCount"), r.get("zeroThreshold"), r.get("positiveOffset"), r.get("negativeOffset")})
+                    .containsExactly(1, 2L, 1e-9, 2, -3);
+            assertThat(r.get("positiveBucketCounts").toString()).isEqualTo("[1, 1, 1, 2]");
+            assertThat(r.get("negativeBucketCounts").toString()).isEqualTo("[4]");
+        });
+    }
+
     static List<GenericRecord> read(Path file) throws IOException {
         List<GenericRecord> records = new ArrayList<>();
         try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))

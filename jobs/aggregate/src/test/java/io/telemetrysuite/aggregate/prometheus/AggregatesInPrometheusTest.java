@@ -3,7 +3,12 @@ package io.telemetrysuite.aggregate.prometheus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.telemetrysuite.aggregate.AggregateRun;
+import io.telemetrysuite.aggregate.metrics.MetricAccumulator;
+import io.telemetrysuite.aggregate.metrics.SdkMetricsSource;
 import io.telemetrysuite.json.EventJson;
 import io.telemetrysuite.model.Aggregate;
 import io.telemetrysuite.model.InferenceSample;
@@ -74,6 +79,7 @@ class AggregatesInPrometheusTest {
             records.add(SuiteRecordDecoder.encode(m));
         }
         Files.write(input.resolve("records.jsonl"), records);
+        writeMetrics(input, base);
 
         Path out = dir.resolve("out");
         AggregateRun.run(List.of(input), out, null, null, 2, prometheus.remoteWriteUrl(), null);
@@ -82,9 +88,12 @@ class AggregatesInPrometheusTest {
         for (String line : Files.readAllLines(out.resolve(AggregateRun.AGGREGATES))) aggregates.add(EventJson.fromLine(line, Aggregate.class));
         // Late updates replace earlier lines: Prometheus keeps the last value written for a series at a timestamp.
         Map<String, Aggregate> latest = aggregates.stream().collect(Collectors.toMap(
-                a -> a.resolution + a.signal + a.windowStart + a.serviceName + a.spanName + a.route + a.kind + a.tenant + a.host + a.model,
+                a -> a.resolution + a.signal + a.windowStart + a.serviceName + a.spanName + a.route + a.kind + a.tenant + a.host + a.model
+                        + MetricAccumulator.key(a),
                 a -> a, (first, second) -> second));
-        assertThat(latest.values()).extracting(a -> a.signal).contains("span", "workload", "system", "inference");
+        assertThat(latest.values()).extracting(a -> a.signal).contains("span", "workload", "system", "inference", "metric");
+        assertThat(latest.values()).filteredOn(a -> a.signal.equals("metric")).extracting(a -> a.metricType)
+                .contains("GAUGE", "SUM", "HISTOGRAM", "EXPONENTIAL_HISTOGRAM");
 
         int checked = 0;
         for (Aggregate a : latest.values()) {
@@ -107,6 +116,29 @@ class AggregatesInPrometheusTest {
                         .replaceAll("\\$(service|tenant|host|model)\\b", ".*");
                 JsonNode result = prometheus.queryRange(promql, start, end, 10).get("result");
                 assertThat(result.size()).as("%s returns data", promql).isGreaterThan(0);
+            }
+        }
+    }
+
+    /** Two processes of "checkout" exporting cumulative OTLP metrics every 5 s for a minute (OpenTelemetry SDK). */
+    private static void writeMetrics(Path dir, long baseMillis) {
+        Attributes route = Attributes.of(AttributeKey.stringKey("http.route"), "/checkout");
+        for (String process : List.of("p1", "p2")) {
+            try (SdkMetricsSource source = new SdkMetricsSource(process, "checkout", process, AggregationTemporality.CUMULATIVE,
+                    baseMillis * 1_000_000L, process.equals("p1") ? 3 : 1)) {
+                var requests = source.meter.counterBuilder("http.server.requests").build();
+                var depth = source.meter.gaugeBuilder("queue.depth.now").build();
+                var duration = source.meter.histogramBuilder("http.server.request.duration").setUnit("s")
+                        .setExplicitBucketBoundariesAdvice(List.of(0.1, 0.5, 1.0, 5.0)).build();
+                var ttft = source.meter.histogramBuilder(SdkMetricsSource.EXPONENTIAL).setUnit("s").build();
+                for (int s = 1; s < 60; s += 5) {
+                    requests.add(s % 7 + 1, route);
+                    depth.set(s % 11 * 0.5, route);
+                    duration.record(s % 13 * 0.2, route);
+                    duration.record(s % 3 + 0.05, route);
+                    ttft.record(s * 0.1 + 0.3, route);
+                    source.collectAt((baseMillis + s * 1_000L) * 1_000_000L, dir);
+                }
             }
         }
     }
