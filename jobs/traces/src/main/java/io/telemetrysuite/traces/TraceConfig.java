@@ -32,7 +32,7 @@ public final class TraceConfig implements Serializable {
     public Duration processingTimeBound;
     /** Spans held per trace; further ones are counted and dropped. */
     public int maxSpansPerTrace = 10_000;
-    /** Parallelism of the assembly, to split {@code num_traces} between subtasks. */
+    /** Parallelism of the assembly (informational: bounds and rates are per subtask, as per Collector instance). */
     public int parallelism = 1;
 
     public TraceConfig(TailSamplingConfig sampling, TraceDecider decider) {
@@ -57,11 +57,12 @@ public final class TraceConfig implements Serializable {
     }
 
     /**
-     * Pending traces one subtask holds: {@code num_traces} split evenly, as a Collector tier of
-     * {@code parallelism} instances behind a trace-id load balancer would each be configured.
+     * Pending traces one subtask holds: {@code num_traces}. Each subtask stands for one Collector
+     * instance of a tier, as the decider's rate-limiting policies do (per subtask), so a config moved
+     * from a Collector tier of p instances to a job of parallelism p keeps its meaning.
      */
     public int maxTracesInFlightPerSubtask() {
-        return Math.max(1, (sampling.numTraces + parallelism - 1) / parallelism);
+        return sampling.numTraces;
     }
 
     /**

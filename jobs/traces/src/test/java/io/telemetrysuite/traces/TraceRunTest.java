@@ -60,4 +60,26 @@ class TraceRunTest {
         assertThat(orphan.get("rootMissing").asBoolean()).isTrue();
         assertThat(orphan.get("durationNanos").asLong()).isEqualTo(110 * MS);
     }
+
+    @Test
+    void withTheDeployedTailSamplingConfigEachTraceRecordsThePolicyThatKeptIt(@TempDir Path dir) throws Exception {
+        Path input = Files.createDirectories(dir.resolve("in"));
+        for (int n = 1; n <= 4; n++) {
+            Files.write(input.resolve("trace-" + n + ".pb"),
+                    OtlpFixtures.traceRequestProto(OtlpFixtures.checkoutTrace(n, BASE_EPOCH_NANOS + n * 1_000 * MS, n == 3)));
+        }
+        Path out = dir.resolve("out");
+        TraceRun.run(List.of(input), out, Path.of("../../deploy/config/tail-sampling.yaml"), 2, null);
+
+        Map<String, String> policyById = new HashMap<>();
+        for (String line : Files.readAllLines(out.resolve(TraceRun.TRACES))) {
+            JsonNode node = EventJson.mapper().readTree(line);
+            assertThat(node.get("sampled").asBoolean()).isTrue();
+            policyById.put(node.get("traceId").asText(), node.get("policy").asText());
+        }
+        // The failing trace is kept by the first policy, "errors"; the others by their /api/checkout server span's route.
+        assertThat(policyById).containsOnly(
+                Map.entry(OtlpFixtures.traceId(1), "checkout-and-login"), Map.entry(OtlpFixtures.traceId(2), "checkout-and-login"),
+                Map.entry(OtlpFixtures.traceId(3), "errors"), Map.entry(OtlpFixtures.traceId(4), "checkout-and-login"));
+    }
 }

@@ -33,7 +33,8 @@ import org.apache.flink.util.Collector;
  *
  * <p>Bounds, each counted in the operator's metrics (group {@code traces}):
  * <ul>
- *   <li>traces in flight per subtask ({@link TraceConfig#maxTracesInFlightPerSubtask()}): a new trace
+ *   <li>traces in flight per subtask ({@link TraceConfig#maxTracesInFlightPerSubtask()}, {@code num_traces}
+ *       per subtask as per Collector instance): a new trace
  *       arriving at the bound is decided at once on what it has ({@code tracesDecidedEarly}); its later
  *       spans follow that decision as late fragments. Unlike the Collector, which drops its oldest
  *       trace undecided, nothing is lost: Flink cannot reach another key's state from here;

@@ -66,8 +66,8 @@ class TraceAssemblerTest {
     @Test
     void aNewTraceBeyondTheInFlightBoundIsDecidedAtOnceAndCounted() throws Exception {
         TailSamplingConfig sampling = new TailSamplingConfig();
-        sampling.numTraces = 4;
-        try (var h = harness(config(sampling).withParallelism(2))) { // 2 traces in flight per subtask
+        sampling.numTraces = 2;
+        try (var h = harness(config(sampling).withParallelism(2))) { // num_traces is per subtask, as per Collector instance
             h.processElement(record(span("t1", "a", "", 0, 50)));
             h.processElement(record(span("t2", "a", "", 0, 50)));
             assertThat(traces(h)).isEmpty();
