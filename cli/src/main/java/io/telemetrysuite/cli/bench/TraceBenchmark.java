@@ -139,7 +139,11 @@ public final class TraceBenchmark {
         PriorityQueue<Pending> due = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
         long watermark = Long.MIN_VALUE;
         long decided = 0;
-        for (Span span : data) {
+        // The array is laid out in lanes (one per source subtask); the loop reads it in time order, trace by trace.
+        int perLane = data.length / parallelism;
+        for (int i = 0; i < data.length; i++) {
+            int trace = i / SPANS_PER_TRACE;
+            Span span = data[(trace % parallelism) * perLane + (trace / parallelism) * SPANS_PER_TRACE + i % SPANS_PER_TRACE];
             long ts = span.endTimeUnixNano / 1_000_000L;
             Pending p = pending.get(span.traceId);
             if (p == null) {
