@@ -18,6 +18,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -159,7 +161,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, Trace> {
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Trace> out) throws Exception {
         PendingTrace p = pending.value();
         if (p == null) return;
-        boolean eventTime = ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.EVENT_TIME;
+        boolean eventTime = ctx.timeDomain() == TimeDomain.EVENT_TIME;
         // A deleted-and-moved deadline never fires, but a timer of an earlier, already decided trace of the same id can.
         if (eventTime ? timestamp != p.eventDeadline : timestamp != p.processingDeadline) return;
         long now = eventTime ? timestamp : Math.max(p.maxEventMillis, ctx.timerService().currentWatermark());
@@ -167,7 +169,7 @@ public class TraceAssembler extends KeyedProcessFunction<String, Span, Trace> {
     }
 
     private void decide(String traceId, PendingTrace p, long nowMillis, boolean early,
-                        org.apache.flink.streaming.api.TimerService timers, Collector<Trace> out) throws Exception {
+                        TimerService timers, Collector<Trace> out) throws Exception {
         List<Span> held = new ArrayList<>();
         Iterable<Span> stored = spans.get();
         if (stored != null) stored.forEach(held::add);
