@@ -75,6 +75,7 @@ class TraceSavepointTest {
         JobID first = client.submitJob(streamGraph(broker, topics, tracesTopic, summariesTopic, group, null).getJobGraph()).get();
         awaitCommittedOffsets(broker, group, topics.spans);
         String savepoint = client.stopWithSavepoint(first, false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        System.out.println("TraceSavepointTest: savepoint " + savepoint);
         assertThat(TraceKafkaTest.readCommitted(broker, summariesTopic)).as("nothing decided before the savepoint").isEmpty();
         // The first halves now exist only in the savepoint's keyed state: a job that lost it would emit split traces.
         deleteAllRecords(broker, topics.spans);
@@ -153,6 +154,7 @@ class TraceSavepointTest {
         List<Trace> traces = List.of();
         while (System.currentTimeMillis() < deadline) {
             traces = TraceKafkaTest.readCommitted(broker, topic);
+            System.out.println("TraceSavepointTest: " + traces.size() + " traces committed on " + topic);
             if (traces.size() >= count) {
                 // One more checkpoint's worth, so a duplicate would show.
                 Thread.sleep(1_500);
