@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** {@code ./telemetry run traces}: registered in {@link RunCommand}. */
 @Command(name = "traces", mixinStandardHelpOptions = true,
         description = "Ingest parsing (sampling off), then trace assembly, tail sampling and critical paths, bounded: the end of input "
-                + "decides every pending trace. Writes traces.jsonl (one line per trace or late fragment) and service-graph.jsonl.")
+                + "decides every pending trace. Writes traces.jsonl (one line per trace or late fragment) and, once the service graph is merged, "
+                + "service-graph.jsonl.")
 final class RunTraces implements Callable<Integer> {
     @Option(names = "--input", required = true, split = ",", description = "A file or folder, as for run ingest.")
     List<Path> inputs;
