@@ -31,6 +31,10 @@ public class Trace {
     public boolean late;
     /** The critical path from the root, in order. */
     public List<CriticalPathSection> criticalPath = new ArrayList<>();
+    /** Spans received for the trace but not held: over {@code maximum_trace_size_bytes} or the span cap per trace. */
+    public int droppedSpans;
+    /** Whether the trace was decided before its decision wait ended, because its subtask held its bound of traces in flight. */
+    public boolean decidedEarly;
     /** The spans; empty on the summaries topic. */
     public List<Span> spans = new ArrayList<>();
 
