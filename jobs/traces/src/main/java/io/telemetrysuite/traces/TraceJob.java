@@ -8,6 +8,8 @@ import io.telemetrysuite.traces.archive.TraceArchive;
 import io.telemetrysuite.traces.assembly.TraceAssembler;
 import io.telemetrysuite.traces.assembly.TraceSummary;
 import io.telemetrysuite.traces.sampling.TailSamplingConfig;
+import io.telemetrysuite.traces.graph.ServiceGraphConfig;
+import io.telemetrysuite.traces.graph.ServiceGraphSinks;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.annotation.Nullable;
@@ -76,7 +78,7 @@ public final class TraceJob {
      */
     public static TraceStreams kafkaTopology(StreamExecutionEnvironment env, TraceConfig config, String bootstrapServers, IngestTopics topics,
                                              String tracesTopic, String summariesTopic, String group, String transactionalIdPrefix,
-                                             @Nullable Path archiveDir, boolean bounded) {
+                                             @Nullable Path archiveDir, @Nullable String prometheusRemoteWriteUrl, boolean bounded) {
         DataStream<Span> spans = TraceKafka.spans(env, bootstrapServers, topics.spans, group, bounded);
         TraceStreams out = buildTopology(spans, config.withParallelism(env.getParallelism()));
         Duration transactionTimeout = Duration.ofMinutes(15);
@@ -87,13 +89,18 @@ public final class TraceJob {
                 .sinkTo(TraceKafka.tracesSink(bootstrapServers, summariesTopic, transactionalIdPrefix + "-summaries", transactionTimeout))
                 .uid("traces-sink-summaries-kafka").name("Trace summaries to Kafka");
         if (archiveDir != null) TraceArchive.attach(out.keptTraces(), archiveDir);
+        // Every trace, before sampling drops any: the service graph counts requests, not kept traces.
+        if (prometheusRemoteWriteUrl != null) {
+            ServiceGraphSinks.attach(out.allTraces(), ServiceGraphConfig.defaults(), prometheusRemoteWriteUrl, null);
+        }
         return out;
     }
 
     /**
      * Cluster entry point: {@code --bootstrap-servers HOST:PORT} (default 127.0.0.1:9092),
      * {@code --tail-sampling FILE} (the Collector's tail_sampling YAML; default: keep every trace),
-     * {@code --archive DIR} (Parquet; optional, a path every TaskManager can write).
+     * {@code --archive DIR} (Parquet; optional, a path every TaskManager can write), {@code --prometheus URL}
+     * (remote write of the service-graph series; optional).
      */
     public static void main(String[] args) throws Exception {
         ParameterTool params = ParameterTool.fromArgs(args);
@@ -105,7 +112,7 @@ public final class TraceJob {
         env.getConfig().setGlobalJobParameters(params);
         kafkaTopology(env, config, params.get("bootstrap-servers", "127.0.0.1:9092"), new IngestTopics(), TraceKafka.TRACES_TOPIC,
                 TraceKafka.SUMMARIES_TOPIC, "telemetry-traces", "telemetry-traces",
-                params.has("archive") ? Path.of(params.get("archive")) : null, false);
+                params.has("archive") ? Path.of(params.get("archive")) : null, params.get("prometheus"), false);
         env.execute(NAME);
     }
 }

@@ -6,17 +6,17 @@ import io.telemetrysuite.ingest.IngestJob;
 import io.telemetrysuite.ingest.IngestPolicies;
 import io.telemetrysuite.ingest.IngestStreams;
 import io.telemetrysuite.ingest.sink.JsonLinesFileSink;
-import io.telemetrysuite.model.ServiceGraphEdge;
-import io.telemetrysuite.model.Trace;
 import io.telemetrysuite.traces.sampling.TailSamplingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import io.telemetrysuite.traces.graph.ServiceGraphConfig;
+import io.telemetrysuite.traces.graph.ServiceGraphJsonLines;
+import io.telemetrysuite.traces.graph.ServiceGraphSinks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import javax.annotation.Nullable;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -27,7 +27,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   <li>{@code traces.jsonl}: one line per assembled trace or late fragment ({@link Trace} without its
  *       spans): {@code traceId}, {@code spanCount}, {@code rootMissing}, {@code durationNanos},
  *       {@code error}, {@code sampled}, {@code policy}, {@code late}, {@code criticalPath}, and more;
- *   <li>{@code service-graph.jsonl}: one line per edge, from the service-graph stream ({@link #serviceGraph}).
+ *   <li>{@code service-graph.jsonl}: one line per edge, from the service-graph stage ({@link ServiceGraphSinks}).
  * </ul>
  *
  * <p>Only event time decides here (the processing-time bound is set out of reach), so a run's output
@@ -35,7 +35,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class TraceRun {
     public static final String TRACES = "traces.jsonl";
-    public static final String SERVICE_GRAPH = "service-graph.jsonl";
+    public static final String SERVICE_GRAPH = ServiceGraphJsonLines.FILE;
 
     private TraceRun() {}
 
@@ -60,26 +60,11 @@ public final class TraceRun {
         TraceStreams traces = TraceJob.buildTopology(ingest.spans(), config.withParallelism(parallelism));
         traces.summaries().sinkTo(new JsonLinesFileSink<>(outputDir.resolve(TRACES)))
                 .setParallelism(1).uid("traces-sink-traces").name("Traces sink");
-        DataStream<ServiceGraphEdge> edges = serviceGraph(traces.allTraces());
-        if (edges != null) {
-            edges.sinkTo(new JsonLinesFileSink<>(outputDir.resolve(SERVICE_GRAPH)))
-                    .setParallelism(1).uid("traces-sink-service-graph").name("Service graph sink");
-        }
+        ServiceGraphSinks.attach(traces.allTraces(), ServiceGraphConfig.defaults(), null, outputDir.resolve(SERVICE_GRAPH));
         if (archiveDir != null) {
             io.telemetrysuite.traces.archive.TraceArchive.attach(traces.keptTraces(), archiveDir);
         }
         env.execute(TraceJob.NAME + " (run)");
-    }
-
-    /**
-     * SERVICE-GRAPH SEAM: the service-graph edges of every assembled trace (sampled or not), written to
-     * {@value #SERVICE_GRAPH}. Returns null until the service graph (package
-     * {@code io.telemetrysuite.traces.graph}) is merged; the integrator replaces the body with its
-     * topology call on {@code allTraces}.
-     */
-    @Nullable
-    static DataStream<ServiceGraphEdge> serviceGraph(DataStream<Trace> allTraces) {
-        return null;
     }
 
     /** Where a run's outputs are, as the CLI shows it. */

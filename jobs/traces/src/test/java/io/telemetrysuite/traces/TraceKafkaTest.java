@@ -85,7 +85,7 @@ class TraceKafkaTest {
         env.setParallelism(2);
         env.enableCheckpointing(500);
         TraceJob.kafkaTopology(env, TraceJobTest.config(), broker.bootstrapServers(), topics, tracesTopic, summariesTopic,
-                run + "group", run + "tx", archive, true);
+                run + "group", run + "tx", archive, null, true);
         env.execute("traces kafka test");
 
         List<Trace> kept = readCommitted(broker, tracesTopic);

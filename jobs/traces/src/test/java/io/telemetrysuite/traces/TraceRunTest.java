@@ -10,6 +10,7 @@ import io.telemetrysuite.json.EventJson;
 import io.telemetrysuite.testing.OtlpFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,20 @@ class TraceRunTest {
         assertThat(orphan.get("spanCount").asInt()).isEqualTo(5);
         assertThat(orphan.get("rootMissing").asBoolean()).isTrue();
         assertThat(orphan.get("durationNanos").asLong()).isEqualTo(110 * MS);
+
+        // Every trace's requests, one line per edge: trace 4 has no root, so no user -> frontend request;
+        // trace 2 fails in payment and every span above it on the way up.
+        List<String> edges = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve(TraceRun.SERVICE_GRAPH))) {
+            JsonNode edge = EventJson.mapper().readTree(line);
+            edges.add(edge.get("client").asText() + " -> " + edge.get("server").asText() + " " + edge.get("connectionType").asText()
+                    + " requests=" + edge.get("requests").asLong() + " failed=" + edge.get("failed").asLong());
+        }
+        assertThat(edges).containsExactlyInAnyOrder(
+                "user -> frontend virtual_node requests=9 failed=1",
+                "frontend -> checkout  requests=10 failed=1",
+                "checkout -> payment  requests=10 failed=1",
+                "checkout -> unknown virtual_node requests=10 failed=0");
     }
 
     @Test

@@ -105,7 +105,7 @@ class TraceSavepointTest {
         TraceConfig config = TraceConfig.keepAll();
         config.processingTimeBound = Duration.ofHours(1); // only event time decides, however slow the machine
         TraceJob.kafkaTopology(env, config, broker.bootstrapServers(), topics, tracesTopic, summariesTopic, group,
-                group + "-tx", null, false);
+                group + "-tx", null, null, false);
         StreamGraph graph = env.getStreamGraph();
         if (savepoint != null) graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint));
         return graph;
