@@ -180,6 +180,42 @@ class ClusterOperationsTest {
         rest.awaitState(jobId, "RUNNING", WAIT);
         awaitExactlyTheInput();
         assertThat(rest.runningJob("telemetry-ingest").orElseThrow().id()).isEqualTo(jobId);
+        assertThat(flink.getJson("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size())
+                .as("the job failed over when its TaskManager died").isPositive();
+    }
+
+    @Test
+    @Order(6)
+    void commandsOnAJobThatDoesNotRunSayHowToStartIt() {
+        CliResult result = cliFailing("savepoint", "aggregate", "--rest", flink.restUrl());
+        assertThat(result.err()).contains("Job telemetry-aggregate is not running on " + flink.restUrl())
+                .contains("`./telemetry submit aggregate` starts it");
+        assertThat(cliFailing("submit", "ingest", "--rest", flink.restUrl()).err())
+                .contains("Job telemetry-ingest already runs as").contains("./telemetry upgrade ingest");
+    }
+
+    @Test
+    @Order(7)
+    void commandsWithoutAClusterSayHowToStartOne() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        assertThat(cliFailing("jobs", "--rest", "http://127.0.0.1:" + closedPort).err())
+                .contains("No Flink cluster answers at http://127.0.0.1:" + closedPort + ". Start one with `./telemetry cluster start`.");
+        assertThat(cliFailing("submit", "nope", "--rest", flink.restUrl()).err()).contains("Unknown job 'nope'; known: ingest, aggregate, cep, traces");
+    }
+
+    private record CliResult(int exit, String err) {}
+
+    /** Runs a ./telemetry command expected to fail with exit code 2; returns what it printed on stderr. */
+    private static CliResult cliFailing(String... args) {
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = TelemetryCli.commandLine();
+        cli.setErr(new java.io.PrintWriter(err, true));
+        int exit = cli.execute(args);
+        assertThat(exit).as("exit code of ./telemetry " + String.join(" ", args) + "; stderr:\n" + err).isEqualTo(2);
+        return new CliResult(exit, err.toString());
     }
 
     /** The index of a live TaskManager that runs tasks of the job (has a slot in use). */
