@@ -70,7 +70,7 @@ public enum ClusterJob {
                 throw new IllegalStateException("Building the " + shortName + " job jar failed: `" + String.join(" ", command) + "` in " + root);
             }
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot run Maven to build the " + shortName + " job jar: " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot run Maven to build the " + shortName + " job jar: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while building the " + shortName + " job jar", e);
@@ -79,23 +79,32 @@ public enum ClusterJob {
                 + root.resolve(module).resolve("target") + ": does its pom declare the maven-shade-plugin?"));
     }
 
+    /**
+     * Whether a pom, or a main source or resource of the modules a job jar can hold (everything under
+     * {@code common/}, {@code jobs/}, {@code platform/}; not the CLI), is newer than the jar.
+     */
     private static boolean isStale(Path root, Path jar) {
         try {
             FileTime built = Files.getLastModifiedTime(jar);
-            try (Stream<Path> files = Files.walk(root)) {
-                return files
-                        .filter(f -> !f.startsWith(root.resolve(".git")) && !f.startsWith(root.resolve(".telemetry")))
-                        .filter(f -> !f.toString().contains("/target/"))
-                        .filter(f -> f.getFileName().toString().equals("pom.xml") || f.toString().contains("/src/main/"))
-                        .filter(Files::isRegularFile)
-                        .anyMatch(f -> {
-                            try {
-                                return Files.getLastModifiedTime(f).compareTo(built) > 0;
-                            } catch (IOException e) {
-                                return true;
-                            }
-                        });
+            if (Files.getLastModifiedTime(root.resolve("pom.xml")).compareTo(built) > 0) return true;
+            for (String dir : List.of("common", "jobs", "platform")) {
+                if (!Files.isDirectory(root.resolve(dir))) continue;
+                try (Stream<Path> files = Files.walk(root.resolve(dir))) {
+                    boolean newer = files
+                            .filter(f -> !f.toString().contains("/target/"))
+                            .filter(f -> f.getFileName().toString().equals("pom.xml") || f.toString().contains("/src/main/"))
+                            .filter(Files::isRegularFile)
+                            .anyMatch(f -> {
+                                try {
+                                    return Files.getLastModifiedTime(f).compareTo(built) > 0;
+                                } catch (IOException e) {
+                                    return true;
+                                }
+                            });
+                    if (newer) return true;
+                }
             }
+            return false;
         } catch (IOException e) {
             return true;
         }

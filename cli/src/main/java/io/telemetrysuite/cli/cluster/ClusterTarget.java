@@ -14,7 +14,7 @@ public final class ClusterTarget {
         if (rest != null) return new FlinkRest(rest);
         FlinkClusterDaemon.Status status = FlinkClusterDaemon.forRepo().status();
         if (!status.running()) {
-            throw new IllegalStateException("No Flink cluster is running: " + status.describe());
+            throw new IllegalStateException(status.describe());
         }
         return new FlinkRest(status.restUrl());
     }

@@ -195,9 +195,10 @@ public final class FlinkRest {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new IllegalStateException("No Flink cluster answers at " + url + ". Start one with `./telemetry cluster start`.", e);
+            // No cause attached: the CLI prints the innermost cause, and this sentence is the useful one.
+            throw new IllegalStateException("No Flink cluster answers at " + url + ". Start one with `./telemetry cluster start`.");
         } catch (IOException e) {
-            throw new IllegalStateException("Flink at " + url + " did not answer " + path + ": " + e, e);
+            throw new IllegalStateException("Flink at " + url + " did not answer " + path + ": " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while calling Flink " + path, e);
@@ -206,7 +207,7 @@ public final class FlinkRest {
         try {
             json = JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new IllegalStateException("Flink " + path + " answered " + response.statusCode() + " with a body that is not JSON: " + response.body(), e);
+            throw new IllegalStateException("Flink " + path + " answered " + response.statusCode() + " with a body that is not JSON: " + response.body());
         }
         if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException("Flink " + path + " answered " + response.statusCode() + ": " + errors(json));
