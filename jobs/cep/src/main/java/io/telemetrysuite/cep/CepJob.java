@@ -14,10 +14,13 @@ import io.telemetrysuite.ingest.source.EventJsonDeserializer;
 import io.telemetrysuite.model.Aggregate;
 import io.telemetrysuite.model.Alert;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import javax.annotation.Nullable;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -51,9 +54,29 @@ public final class CepJob {
      * out-of-orderness, and a signal that goes quiet stops holding the others back after the idleness.
      */
     public static <T> WatermarkStrategy<T> watermarkStrategy(CepConfig config, Signal signal) {
-        return WatermarkStrategy.<T>forBoundedOutOfOrderness(config.maxOutOfOrderness)
+        Duration bound = config.maxOutOfOrderness;
+        WatermarkStrategy<T> strategy = switch (config.watermarks) {
+            case PERIODIC -> WatermarkStrategy.<T>forBoundedOutOfOrderness(bound);
+            case EVERY_EVENT -> WatermarkStrategy.<T>forGenerator(ctx -> new EveryEventWatermarks<>(bound));
+            // The sources' final watermark still passes through the assigner at the end of the input.
+            case END_OF_INPUT -> WatermarkStrategy.<T>noWatermarks();
+        };
+        return strategy
                 .withTimestampAssigner((event, previous) -> EventFields.timestampMillis(signal, event))
                 .withIdleness(config.idleness);
+    }
+
+    /** Bounded out-of-orderness, emitted after every event rather than periodically. */
+    private static final class EveryEventWatermarks<T> extends BoundedOutOfOrdernessWatermarks<T> {
+        EveryEventWatermarks(Duration bound) {
+            super(bound);
+        }
+
+        @Override
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+            super.onEvent(event, eventTimestamp, output);
+            onPeriodicEmit(output);
+        }
     }
 
     /**

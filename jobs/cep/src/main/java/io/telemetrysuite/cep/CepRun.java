@@ -2,6 +2,11 @@ package io.telemetrysuite.cep;
 
 import io.telemetrysuite.cep.rule.Rule;
 import io.telemetrysuite.cep.rule.RuleLoader;
+import io.telemetrysuite.cep.rule.Signal;
+import io.telemetrysuite.aggregate.AggregateConfig;
+import io.telemetrysuite.aggregate.AggregateJob;
+import io.telemetrysuite.model.Aggregate;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import io.telemetrysuite.ingest.IngestConfig;
 import io.telemetrysuite.ingest.IngestConfigLoader;
 import io.telemetrysuite.ingest.IngestJob;
@@ -20,7 +25,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code ./telemetry run cep}: ingest parsing with sampling off, then the rules, bounded, from files to
  * {@code alerts.jsonl} (a contract: one {@link Alert} per line, with at least {@code ruleId},
  * {@code severity}, {@code status}, {@code labels}, {@code eventTime}; add fields, never rename or drop
- * one). At the end of the input the final watermark passes every deadline, so pending absences fire.
+ * one). Rules over {@code aggregate} read the aggregate topology's windows (at its defaults), computed in
+ * the same job. Event time advances only at the end of the input ({@link CepConfig.Watermarks#END_OF_INPUT}):
+ * nothing is late whatever order the files are read in, and the final watermark passes every deadline,
+ * so pending absences fire.
  */
 public final class CepRun {
     public static final String ALERTS = "alerts.jsonl";
@@ -45,7 +53,12 @@ public final class CepRun {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, IngestJob.baseConfiguration());
         IngestStreams ingest = IngestJob.buildTopology(IngestJob.fileSource(env, inputs), ingestConfig, policies);
-        CepJob.buildTopology(ingest, null, rules, new CepConfig())
+        CepConfig config = new CepConfig();
+        config.watermarks = CepConfig.Watermarks.END_OF_INPUT;
+        DataStream<Aggregate> aggregates = rules.stream().anyMatch(r -> r.signals().contains(Signal.AGGREGATE))
+                ? AggregateJob.buildTopology(ingest, new AggregateConfig()).aggregates()
+                : null;
+        CepJob.buildTopology(ingest, aggregates, rules, config)
                 .sinkTo(new JsonLinesFileSink<>(alertsFile))
                 .setParallelism(1).uid("cep-sink-alerts").name("Alerts sink");
         env.execute(CepJob.NAME + " (run)");

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Each rule kind through {@link CepJob#buildTopology}: several keys interleaved, input out of event-time
  * order (within the watermark bound), parallelism 2; the exact alerts, at their event times, and no
- * others. Inputs are bounded, so the final watermark decides every pending deadline.
+ * others. Every case runs with watermarks after each event and with only the final watermark of the
+ * bounded input, which also decides every pending deadline.
  */
 class CepJobTest {
     @RegisterExtension
@@ -43,9 +44,10 @@ class CepJobTest {
     /** Events are displaced by up to 20 s; the watermark trails by 30 s, so none is late. */
     private static final long DISPLACEMENT_MS = 20_000;
 
-    private static CepConfig config() {
+    private static CepConfig config(CepConfig.Watermarks watermarks) {
         CepConfig config = new CepConfig();
         config.maxOutOfOrderness = Duration.ofSeconds(30);
+        config.watermarks = watermarks;
         return config;
     }
 
@@ -192,13 +194,25 @@ class CepJobTest {
         return run(Signal.WORKLOAD, outOfOrder(events, e -> e.timestampMillis, DISPLACEMENT_MS, 11), rules);
     }
 
+    /**
+     * Runs twice: with a watermark after every event (deadlines pass while events still flow, the live
+     * case) and with only the final watermark (everything decided at the end, as {@code run cep} does);
+     * both must give the same alerts.
+     */
     private static <T> List<Alert> run(Signal signal, List<T> events, List<Rule> rules) throws Exception {
+        List<Alert> live = run(signal, events, rules, CepConfig.Watermarks.EVERY_EVENT);
+        List<Alert> atEnd = run(signal, events, rules, CepConfig.Watermarks.END_OF_INPUT);
+        assertThat(view(atEnd)).as("decided at the end of the input").isEqualTo(view(live));
+        return live;
+    }
+
+    private static <T> List<Alert> run(Signal signal, List<T> events, List<Rule> rules, CepConfig.Watermarks watermarks) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(IngestJob.baseConfiguration());
         env.setParallelism(2);
         Map<Signal, DataStream<?>> in = new EnumMap<>(Signal.class);
         in.put(signal, env.fromData(events));
         List<Alert> out = new ArrayList<>();
-        CepJob.buildTopology(in, rules, config()).executeAndCollect().forEachRemaining(out::add);
+        CepJob.buildTopology(in, rules, config(watermarks)).executeAndCollect().forEachRemaining(out::add);
         return out;
     }
 }
