@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "telemetry-suite 0.1.0",
         description = "Flink jobs that turn raw workload telemetry into what operators act on.",
-        subcommands = {DemoCommand.class, RunCommand.class, BenchCommand.class, GenerateCommand.class, KafkaCommand.class, ArchiveCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, BenchCommand.class, GenerateCommand.class, KafkaCommand.class, ArchiveCommand.class, RulesCommand.class, CommandLine.HelpCommand.class})
 public final class TelemetryCli implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
