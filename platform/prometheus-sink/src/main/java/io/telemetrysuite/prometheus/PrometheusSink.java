@@ -28,22 +28,27 @@ import org.apache.flink.util.function.SerializableFunction;
  * <ul>
  *   <li>samples are buffered and sent in batches of at most {@link Builder#maxBatchSamples}, when a
  *       batch is full, every {@link Builder#flushInterval} and at every checkpoint;</li>
- *   <li>a failed request (connection refused, timeout, 5xx, 429) is retried with exponential backoff
- *       from {@link Builder#initialRetryDelay} up to {@link Builder#maxRetryDelay}, indefinitely;</li>
+ *   <li>a {@link io.telemetrysuite.sink.CircuitBreaker} guards the calls: after
+ *       {@link Builder#failureThreshold} failed requests in a row (connection refused, timeout, 5xx,
+ *       429) it stops calling Prometheus for {@link Builder#initialRetryDelay}, doubling after every
+ *       failed probe up to {@link Builder#maxRetryDelay}, indefinitely;</li>
  *   <li>what is still unsent at a checkpoint goes into the writer's state, so a restore re-sends it
  *       instead of losing it (the checkpoint does not wait for Prometheus);</li>
- *   <li>once {@link Builder#maxBufferedSamples} are waiting, the writer blocks (backpressure) rather
- *       than grow without bound or drop;</li>
+ *   <li>at most {@link Builder#maxBufferedSamples} samples wait: beyond that the oldest are dropped
+ *       and counted ({@code samplesOverflowed}), so a long outage can neither exhaust the heap nor,
+ *       by blocking the task, fail its checkpoints;</li>
  *   <li>at the end of a bounded input the writer waits until everything is delivered.</li>
  * </ul>
  * Requests Prometheus rejects for good (4xx other than 429, e.g. samples older than its
  * out-of-order window) are split to isolate the bad samples; those are dropped and counted, the rest
  * are delivered.
  *
- * <p>Metrics, in the writer's group {@code prometheusSink}: {@code samplesSent},
- * {@code samplesDropped}, {@code requestsSent}, {@code retries} (failed attempts that will be
- * retried) and the gauge {@code samplesBuffered}; Flink's standard {@code numRecordsSend} counts
- * samples too.
+ * <p>Metrics, in the writer's group {@code prometheusSink}: counters {@code samplesSent},
+ * {@code samplesDropped} (rejected for good), {@code samplesOverflowed} (dropped from a full buffer),
+ * {@code requestsSent}, {@code failedAttempts} (requests that failed and will be retried),
+ * {@code retries} (requests sent while the previous one had failed); gauges {@code samplesBuffered}
+ * and the breaker's {@code breakerState} (0 closed, 1 half-open, 2 open), {@code breakerOpenings},
+ * {@code breakerBackoffMillis}. Flink's standard {@code numRecordsSend} counts samples too.
  *
  * @param <T> the elements the mapper turns into samples
  */
@@ -55,6 +60,7 @@ public final class PrometheusSink<T> implements Sink<T>, SupportsWriterState<T, 
     private final int maxBatchSamples;
     private final int maxBufferedSamples;
     private final Duration flushInterval;
+    private final int failureThreshold;
     private final Duration initialRetryDelay;
     private final Duration maxRetryDelay;
     private final Duration requestTimeout;
@@ -65,6 +71,7 @@ public final class PrometheusSink<T> implements Sink<T>, SupportsWriterState<T, 
         this.maxBatchSamples = b.maxBatchSamples;
         this.maxBufferedSamples = Math.max(b.maxBufferedSamples, b.maxBatchSamples);
         this.flushInterval = b.flushInterval;
+        this.failureThreshold = b.failureThreshold;
         this.initialRetryDelay = b.initialRetryDelay;
         this.maxRetryDelay = b.maxRetryDelay.compareTo(b.initialRetryDelay) < 0 ? b.initialRetryDelay : b.maxRetryDelay;
         this.requestTimeout = b.requestTimeout;
@@ -84,7 +91,7 @@ public final class PrometheusSink<T> implements Sink<T>, SupportsWriterState<T, 
     @Override
     public StatefulSinkWriter<T, PrometheusSample> restoreWriter(WriterInitContext context, Collection<PrometheusSample> unsent) {
         return new PrometheusSinkWriter<>(context, new RemoteWriteClient(url, requestTimeout), mapper, maxBatchSamples,
-                maxBufferedSamples, flushInterval, initialRetryDelay, maxRetryDelay, unsent);
+                maxBufferedSamples, flushInterval, failureThreshold, initialRetryDelay, maxRetryDelay, unsent);
     }
 
     @Override
@@ -99,6 +106,7 @@ public final class PrometheusSink<T> implements Sink<T>, SupportsWriterState<T, 
         private int maxBatchSamples = 5_000;
         private int maxBufferedSamples = 500_000;
         private Duration flushInterval = Duration.ofSeconds(1);
+        private int failureThreshold = 3;
         private Duration initialRetryDelay = Duration.ofMillis(100);
         private Duration maxRetryDelay = Duration.ofSeconds(30);
         private Duration requestTimeout = Duration.ofSeconds(10);
@@ -124,7 +132,7 @@ public final class PrometheusSink<T> implements Sink<T>, SupportsWriterState<T, 
             return this;
         }
 
-        /** Unsent samples a writer holds before it blocks its input; default 500,000. */
+        /** Unsent samples a writer holds; beyond that the oldest are dropped and counted. Default 500,000. */
         public Builder<T> maxBufferedSamples(int n) {
             if (n < 1) throw new IllegalArgumentException("maxBufferedSamples must be at least 1: " + n);
             this.maxBufferedSamples = n;
@@ -137,13 +145,20 @@ public final class PrometheusSink<T> implements Sink<T>, SupportsWriterState<T, 
             return this;
         }
 
-        /** The first retry's delay, doubled on each further failure; default 100 ms. */
+        /** Failed requests in a row that open the circuit breaker; default 3. */
+        public Builder<T> failureThreshold(int n) {
+            if (n < 1) throw new IllegalArgumentException("failureThreshold must be at least 1: " + n);
+            this.failureThreshold = n;
+            return this;
+        }
+
+        /** How long the breaker first stays open, doubled after every failed probe; default 100 ms. */
         public Builder<T> initialRetryDelay(Duration d) {
             this.initialRetryDelay = positive(d, "initialRetryDelay");
             return this;
         }
 
-        /** The longest delay between retries; default 30 s. */
+        /** The longest the breaker stays open; default 30 s. */
         public Builder<T> maxRetryDelay(Duration d) {
             this.maxRetryDelay = positive(d, "maxRetryDelay");
             return this;

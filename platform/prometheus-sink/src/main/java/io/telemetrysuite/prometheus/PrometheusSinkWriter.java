@@ -1,5 +1,6 @@
 package io.telemetrysuite.prometheus;
 
+import io.telemetrysuite.sink.CircuitBreaker;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer of a {@link PrometheusSink}: buffers samples, sends them in batches, retries with
- * backoff and hands what is unsent to the checkpoint. Everything runs on the task's mailbox thread
+ * The writer of a {@link PrometheusSink}: buffers samples, sends them in batches, leaves Prometheus
+ * alone while its {@link CircuitBreaker} is open, drops the oldest samples when the buffer is full and
+ * hands what is unsent to the checkpoint. Everything runs on the task's mailbox thread
  * (elements, flushes, snapshots and its processing-time timer), so nothing here is synchronized.
  */
 final class PrometheusSinkWriter<T> implements StatefulSinkWriter<T, PrometheusSample> {
@@ -28,64 +30,81 @@ final class PrometheusSinkWriter<T> implements StatefulSinkWriter<T, PrometheusS
     private final int maxBatchSamples;
     private final int maxBufferedSamples;
     private final long flushIntervalMillis;
-    private final long initialRetryDelayMillis;
-    private final long maxRetryDelayMillis;
+    private final CircuitBreaker breaker;
     private final ProcessingTimeService timers;
 
-    /** Oldest first; samples leave only once Prometheus took them or rejected them for good. */
+    /**
+     * Oldest first; samples leave once Prometheus took them or rejected them for good, or, when the
+     * buffer is full, to make room for newer ones.
+     */
     private final ArrayDeque<PrometheusSample> buffer = new ArrayDeque<>();
-    private long nextAttemptAt;
-    private long retryDelayMillis;
-    /** Failed attempts in a row; the first of a streak is logged at WARN, the rest at DEBUG. */
-    private int failuresInARow;
     private boolean closed;
 
     private final Counter samplesSent;
     private final Counter samplesDropped;
+    private final Counter samplesOverflowed;
     private final Counter requestsSent;
+    private final Counter failedAttempts;
     private final Counter retries;
     private final Counter numRecordsSend;
     private final Counter numRecordsOutErrors;
 
     PrometheusSinkWriter(WriterInitContext context, RemoteWriteClient client, SerializableFunction<T, List<PrometheusSample>> mapper,
-                         int maxBatchSamples, int maxBufferedSamples, Duration flushInterval, Duration initialRetryDelay,
-                         Duration maxRetryDelay, Collection<PrometheusSample> restored) {
+                         int maxBatchSamples, int maxBufferedSamples, Duration flushInterval, int failureThreshold,
+                         Duration initialRetryDelay, Duration maxRetryDelay, Collection<PrometheusSample> restored) {
         this.client = client;
         this.mapper = mapper;
         this.maxBatchSamples = maxBatchSamples;
         this.maxBufferedSamples = maxBufferedSamples;
         this.flushIntervalMillis = flushInterval.toMillis();
-        this.initialRetryDelayMillis = initialRetryDelay.toMillis();
-        this.maxRetryDelayMillis = maxRetryDelay.toMillis();
-        this.retryDelayMillis = initialRetryDelayMillis;
+        this.breaker = new CircuitBreaker(failureThreshold, initialRetryDelay, maxRetryDelay);
         this.timers = context.getProcessingTimeService();
-        buffer.addAll(restored);
-        if (!restored.isEmpty()) LOG.info("Restored {} unsent samples for {}", restored.size(), client.url());
 
         MetricGroup group = context.metricGroup().addGroup("prometheusSink");
         samplesSent = group.counter("samplesSent");
         samplesDropped = group.counter("samplesDropped");
+        samplesOverflowed = group.counter("samplesOverflowed");
         requestsSent = group.counter("requestsSent");
+        failedAttempts = group.counter("failedAttempts");
         retries = group.counter("retries");
         group.gauge("samplesBuffered", () -> buffer.size());
+        breaker.registerMetrics(group);
         numRecordsSend = context.metricGroup().getNumRecordsSendCounter();
         numRecordsOutErrors = context.metricGroup().getNumRecordsOutErrorsCounter();
+
+        enqueue(restored);
+        if (!restored.isEmpty()) LOG.info("Restored {} unsent samples for {}", restored.size(), client.url());
         scheduleFlush();
     }
 
     @Override
     public void write(T element, Context context) throws InterruptedException {
         List<PrometheusSample> samples = mapper.apply(element);
-        if (samples != null) buffer.addAll(samples);
-        // Full batches go at once; a failure leaves them for the next due attempt instead of
-        // stalling the input, until the buffer is full.
+        if (samples != null) enqueue(samples);
+        // Full batches go at once; a failure leaves them for the breaker's next allowed attempt
+        // instead of stalling the input.
         while (buffer.size() >= maxBatchSamples && attemptIfDue()) {
             // keep sending full batches
         }
-        while (buffer.size() >= maxBufferedSamples) {
-            // Backpressure: Prometheus has been away long enough to fill the buffer.
-            awaitNextAttempt();
-            attemptIfDue();
+    }
+
+    /**
+     * Adds samples, dropping the oldest ones beyond {@code maxBufferedSamples}. Dropping rather than
+     * blocking: a writer blocked on its mailbox thread cannot take a checkpoint, and failed
+     * checkpoints would fail the job over an outage of a monitoring backend. The oldest go first
+     * because the newest are what a dashboard shows.
+     */
+    private void enqueue(Collection<PrometheusSample> samples) {
+        buffer.addAll(samples);
+        int over = buffer.size() - maxBufferedSamples;
+        if (over <= 0) return;
+        for (int i = 0; i < over; i++) buffer.poll();
+        long before = samplesOverflowed.getCount();
+        samplesOverflowed.inc(over);
+        numRecordsOutErrors.inc(over);
+        if (before == 0 || before / 100_000 != samplesOverflowed.getCount() / 100_000) {
+            LOG.warn("{} samples unsent to {}: dropped the oldest, {} dropped so far", maxBufferedSamples, client.url(),
+                    samplesOverflowed.getCount());
         }
     }
 
@@ -131,17 +150,16 @@ final class PrometheusSinkWriter<T> implements StatefulSinkWriter<T, PrometheusS
     }
 
     private void awaitNextAttempt() throws InterruptedException {
-        long wait = nextAttemptAt - System.currentTimeMillis();
-        if (wait > 0) Thread.sleep(wait);
+        Thread.sleep(Math.max(10, breaker.millisUntilAllowed()));
     }
 
     /**
-     * Sends the oldest batch if the backoff allows.
+     * Sends the oldest batch if the breaker allows.
      *
      * @return whether the batch left the buffer (delivered, or rejected for good and dropped)
      */
     private boolean attemptIfDue() throws InterruptedException {
-        if (buffer.isEmpty() || System.currentTimeMillis() < nextAttemptAt) return false;
+        if (buffer.isEmpty() || !breaker.allowRequest()) return false;
         List<PrometheusSample> batch = new ArrayList<>(Math.min(buffer.size(), maxBatchSamples));
         Iterator<PrometheusSample> it = buffer.iterator();
         while (it.hasNext() && batch.size() < maxBatchSamples) batch.add(it.next());
@@ -157,21 +175,23 @@ final class PrometheusSinkWriter<T> implements StatefulSinkWriter<T, PrometheusS
      * on the first sample it refuses).
      *
      * @return how many samples from the front of {@code batch} are settled (sent or dropped); fewer
-     *     than all when a retryable failure stopped it, and then the backoff is armed
+     *     than all when a retryable failure stopped it, which the breaker counts
      */
     private int deliver(List<PrometheusSample> batch) throws InterruptedException {
+        if (breaker.failuresInARow() > 0) retries.inc();
         RemoteWriteClient.Result result = client.send(batch);
         requestsSent.inc();
         switch (result.outcome()) {
             case ACCEPTED:
                 samplesSent.inc(batch.size());
                 numRecordsSend.inc(batch.size());
-                if (failuresInARow > 0) LOG.info("Prometheus at {} takes samples again after {} failed attempts", client.url(), failuresInARow);
-                failuresInARow = 0;
-                retryDelayMillis = initialRetryDelayMillis;
-                nextAttemptAt = 0;
+                int failed = breaker.failuresInARow();
+                if (breaker.recordSuccess() || failed > 0) {
+                    LOG.info("Prometheus at {} takes samples again after {} failed attempts", client.url(), failed);
+                }
                 return batch.size();
             case REJECTED:
+                breaker.recordSuccess(); // Prometheus answered: it is up, only this request is bad
                 if (batch.size() > 1) {
                     int half = batch.size() / 2;
                     int first = deliver(batch.subList(0, half));
@@ -183,16 +203,15 @@ final class PrometheusSinkWriter<T> implements StatefulSinkWriter<T, PrometheusS
                 numRecordsOutErrors.inc();
                 return 1;
             default:
-                retries.inc();
-                failuresInARow++;
-                if (failuresInARow == 1) {
+                failedAttempts.inc();
+                breaker.recordFailure();
+                if (breaker.failuresInARow() == 1) {
                     LOG.warn("Cannot write {} samples to Prometheus at {} ({}): {}; retrying, keeping {} buffered",
                             batch.size(), client.url(), result.status(), result.message(), buffer.size());
                 } else {
-                    LOG.debug("Attempt {} to write to {} failed ({}): {}", failuresInARow, client.url(), result.status(), result.message());
+                    LOG.debug("Attempt {} to write to {} failed ({}): {}; {}", breaker.failuresInARow(), client.url(), result.status(),
+                            result.message(), breaker);
                 }
-                nextAttemptAt = System.currentTimeMillis() + retryDelayMillis;
-                retryDelayMillis = Math.min(retryDelayMillis * 2, maxRetryDelayMillis);
                 return 0;
         }
     }
