@@ -1,6 +1,7 @@
 package io.telemetrysuite.cep;
 
 import io.telemetrysuite.aggregate.AggregateKafka;
+import io.telemetrysuite.alertmanager.AlertmanagerSink;
 import io.telemetrysuite.cep.compile.RuleCompiler;
 import io.telemetrysuite.cep.rule.EventFields;
 import io.telemetrysuite.cep.rule.Rule;
@@ -154,7 +155,8 @@ public final class CepJob {
 
     /**
      * Cluster entry point: {@code --bootstrap-servers HOST:PORT} (default 127.0.0.1:9092), {@code --rules DIR}
-     * (default {@code cep-rules}); refuses to start on an invalid rule set.
+     * (default {@code cep-rules}), {@code --alertmanager URL} (optional, e.g. http://127.0.0.1:9093); refuses
+     * to start on an invalid rule set.
      */
     public static void main(String[] args) throws Exception {
         ParameterTool params = ParameterTool.fromArgs(args);
@@ -164,7 +166,7 @@ public final class CepJob {
         env.enableCheckpointing(config.checkpointInterval.toMillis());
         env.getConfig().setGlobalJobParameters(params);
         kafkaTopology(env, params.get("bootstrap-servers", "127.0.0.1:9092"), new IngestTopics(), AggregateKafka.AGGREGATES_TOPIC, rules, config,
-                null, false);
+                params.has("alertmanager") ? new AlertmanagerSink(params.get("alertmanager")) : null, false);
         env.execute(NAME);
     }
 }

@@ -144,7 +144,7 @@ class CepJobTest {
     }
 
     @Test
-    void followUpAbsenceFiresWhenTheExpectedEventNeverComesIncludingAtTheEndOfInput() throws Exception {
+    void followUpAbsenceFiresWhenTheExpectedEventNeverComesIncludingAtTheEndOfInputAndResolvesWhenItComesLate() throws Exception {
         Rule paid = rule("checkout-unpaid", RuleKind.ABSENCE, null, "user.id");
         paid.after = match(Signal.WORKLOAD, "route", "/checkout");
         paid.expect = match(Signal.WORKLOAD, "route", "/payment");
@@ -152,13 +152,14 @@ class CepJobTest {
         List<WorkloadRecord> events = new ArrayList<>(List.of(
                 workload("u1", "/checkout", 200, 0, 5), workload("u1", "/payment", 200, 10_000, 5), // paid in time
                 workload("u2", "/checkout", 200, 5_000, 5), workload("u2", "/cart", 200, 8_000, 5), // never paid: +25 s
-                workload("u2", "/payment", 200, 60_000, 5),                                        // too late to count
+                workload("u2", "/payment", 200, 60_000, 5),                                        // too late: resolves
                 workload("u3", "/checkout", 200, 290_000, 5),                                      // input ends first: flushed at +310 s
                 workload("u1", "/cart", 200, 300_000, 5)));
         List<Alert> alerts = runWorkload(events, List.of(paid));
         assertThat(view(alerts)).containsExactly(
                 "checkout-unpaid firing {user.id=u2} +25s",
-                "checkout-unpaid firing {user.id=u3} +310s");
+                "checkout-unpaid firing {user.id=u3} +310s",
+                "checkout-unpaid resolved {user.id=u2} +60s");
     }
 
     @Test

@@ -1,16 +1,14 @@
 package io.telemetrysuite.cep.compile;
 
+import io.telemetrysuite.cep.rule.AnnotationTemplate;
 import io.telemetrysuite.cep.rule.Rule;
 import io.telemetrysuite.model.Alert;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Builds the {@link Alert} a rule emits: labels from the key and the rule, annotations with {@code {{attribute}}} filled. */
 public final class Alerts {
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^}\\s]+)\\s*}}");
     /** At most this many matched events are listed on an alert; the summary still counts all of them. */
     static final int MAX_LISTED_EVENTS = 5;
 
@@ -19,12 +17,8 @@ public final class Alerts {
     /** The attribute names a rule's annotation templates refer to (besides {@code value}, filled from the deciding value). */
     public static List<String> templateAttributes(Rule rule) {
         java.util.Set<String> names = new java.util.LinkedHashSet<>();
-        for (String template : rule.annotations.values()) {
-            Matcher m = PLACEHOLDER.matcher(template);
-            while (m.find()) {
-                if (!m.group(1).equals("value")) names.add(m.group(1));
-            }
-        }
+        for (String template : rule.annotations.values()) names.addAll(AnnotationTemplate.names(template));
+        names.remove("value");
         return List.copyOf(names);
     }
 
@@ -59,18 +53,16 @@ public final class Alerts {
         return alert;
     }
 
-    /** {@code {{name}}} from the labels, else the latest matched event that has it; {@code {{value}}} is the deciding value. */
+    /**
+     * The template filled as {@link AnnotationTemplate#render} does, from the labels first, then the latest
+     * matched event that has the attribute; {@code {{value}}} is the deciding value.
+     */
     static String fill(String template, Map<String, String> labels, List<RuleEvent> events, double value) {
-        Matcher m = PLACEHOLDER.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String name = m.group(1);
-            String replacement = name.equals("value") && !Double.isNaN(value) ? number(value) : labels.get(name);
-            for (int i = events.size() - 1; replacement == null && i >= 0; i--) replacement = events.get(i).attributes.get(name);
-            m.appendReplacement(out, Matcher.quoteReplacement(replacement == null ? "" : replacement));
-        }
-        m.appendTail(out);
-        return out.toString();
+        Map<String, String> values = new java.util.HashMap<>();
+        for (RuleEvent e : events) values.putAll(e.attributes);
+        values.putAll(labels);
+        if (!Double.isNaN(value)) values.put("value", number(value));
+        return AnnotationTemplate.render(template, values);
     }
 
     /** A number as people write it: no trailing {@code .0}, at most three decimals. */

@@ -27,7 +27,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Each rule is its own keyed operator with uid {@code cep-rule-<id>}, so a savepoint restores the
  * state of every rule that did not change when rules are added, removed or edited. {@code count},
- * {@code sequence} and after/expect {@code absence} are Flink CEP patterns ({@link RulePatterns});
+ * {@code sequence} and after/expect {@code absence} are Flink CEP patterns ({@link RulePatterns}; an
+ * after/expect rule has a second CEP operator, {@code cep-rule-<id>-resolve}, for its {@code resolved});
  * {@code threshold}, {@code baseline} and heartbeat {@code absence} are keyed state machines
  * ({@link HeldConditionFunction}, {@link HeartbeatFunction}) because they need to remember that an alert
  * is firing to send its {@code resolved}, which CEP matches cannot. A rule with a cooldown gets one more
@@ -96,7 +97,7 @@ public final class RuleCompiler {
             case BASELINE -> keyed.process(new BaselineFunction(rule), TypeInformation.of(Alert.class)).uid(uid(rule)).name(name);
             case ABSENCE -> rule.match != null
                     ? keyed.process(new HeartbeatFunction(rule), TypeInformation.of(Alert.class)).uid(uid(rule)).name(name)
-                    : withTimeouts(cep(keyed, RulePatterns.afterExpect(rule), rule));
+                    : afterExpect(keyed, rule);
             case COUNT -> cep(keyed, RulePatterns.count(rule), rule);
             case SEQUENCE -> cep(keyed, RulePatterns.sequence(rule), rule);
         };
@@ -115,7 +116,18 @@ public final class RuleCompiler {
                 .name("Rule " + rule.id);
     }
 
-    private static DataStream<Alert> withTimeouts(SingleOutputStreamOperator<Alert> cep) {
-        return cep.union(cep.getSideOutput(MatchToAlert.TIMED_OUT));
+    /**
+     * Two CEP operators on the same keyed events: the rule's own (a follow-up missing for {@code within}
+     * fires, from the timed-out partial match) and {@code cep-rule-<id>-resolve}, the same pattern over
+     * a longer horizon, whose late matches resolve those alerts.
+     */
+    private static DataStream<Alert> afterExpect(KeyedStream<RuleEvent, String> keyed, Rule rule) {
+        SingleOutputStreamOperator<Alert> fired = cep(keyed, RulePatterns.afterExpect(rule), rule);
+        DataStream<Alert> resolved = CEP.pattern(keyed, RulePatterns.lateFollowUp(rule))
+                .inEventTime()
+                .process(new MatchToAlert(rule, true), TypeInformation.of(Alert.class))
+                .uid(uid(rule) + "-resolve")
+                .name("Rule " + rule.id + " resolve");
+        return fired.getSideOutput(MatchToAlert.TIMED_OUT).union(resolved);
     }
 }

@@ -56,6 +56,29 @@ public final class RulePatterns {
                 .within(rule.within);
     }
 
+    /**
+     * How long after a trigger a late follow-up still resolves its after/expect alert: ten times
+     * {@code within}, at least an hour. Beyond it the partial match is dropped, so a trigger that is
+     * never answered does not keep state forever.
+     */
+    public static java.time.Duration resolveHorizon(Rule rule) {
+        java.time.Duration tenTimes = rule.within.multipliedBy(10);
+        return tenTimes.compareTo(java.time.Duration.ofHours(1)) > 0 ? tenTimes : java.time.Duration.ofHours(1);
+    }
+
+    /**
+     * The resolving half of an after/expect {@code absence}: the same trigger and follow-up, over
+     * {@link #resolveHorizon}; a match whose follow-up came later than {@code within} resolves the alert
+     * {@link #afterExpect} fired for that trigger.
+     */
+    public static Pattern<RuleEvent, ?> lateFollowUp(Rule rule) {
+        return Pattern.<RuleEvent>begin(AFTER, AfterMatchSkipStrategy.noSkip())
+                .where(flag(RuleEvent.AFTER))
+                .followedBy(EXPECT)
+                .where(flag(RuleEvent.EXPECT))
+                .within(resolveHorizon(rule));
+    }
+
     static String step(int index) {
         return "step" + index;
     }
