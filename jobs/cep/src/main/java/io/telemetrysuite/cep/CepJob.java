@@ -62,9 +62,10 @@ public final class CepJob {
             // The sources' final watermark still passes through the assigner at the end of the input.
             case END_OF_INPUT -> WatermarkStrategy.<T>noWatermarks();
         };
-        return strategy
-                .withTimestampAssigner((event, previous) -> EventFields.timestampMillis(signal, event))
-                .withIdleness(config.idleness);
+        strategy = strategy.withTimestampAssigner((event, previous) -> EventFields.timestampMillis(signal, event));
+        // Not at END_OF_INPUT: a signal stalled by back-pressure for the idleness timeout would be declared
+        // idle, the finished inputs' final watermark would then pass, and every later event would be late.
+        return config.watermarks == CepConfig.Watermarks.END_OF_INPUT ? strategy : strategy.withIdleness(config.idleness);
     }
 
     /** Bounded out-of-orderness, emitted after every event rather than periodically. */

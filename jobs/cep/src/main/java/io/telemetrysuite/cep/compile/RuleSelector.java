@@ -44,7 +44,7 @@ public final class RuleSelector<T> extends ProcessFunction<T, RuleEvent> {
     }
 
     /** What {@code rule} makes of {@code event}, or null when the rule does not read it. */
-    static RuleEvent select(Rule rule, List<String> templateAttributes, Signal signal, Object event) {
+    public static RuleEvent select(Rule rule, List<String> templateAttributes, Signal signal, Object event) {
         int flags;
         double value = Double.NaN;
         switch (rule.kind) {
