@@ -13,10 +13,12 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  *
  * <p>The baseline of an event is every earlier event of its key in the preceding {@code baseline}
  * duration, kept as count, sum and sum of squares in {@value #BUCKETS} buckets of {@code baseline/60}
- * each (so the window's far edge moves in steps of a sixtieth of it). The event itself joins the
- * baseline after it is judged, deviating or not: a lasting shift becomes the new normal after a while,
- * and the alert resolves, as an on-call engineer would expect of a baseline rule. Nothing is judged
- * before {@code minSamples} events are in the baseline, or while its standard deviation is zero.
+ * each (so the window's far edge moves in steps of a sixtieth of it). An event joins the baseline after
+ * it is judged, and only if it did not deviate: deviating samples would widen the standard deviation
+ * they are judged by, so a shift would hide itself before its {@code for} had passed (the shipped
+ * latency-shift rule did exactly that). A shift that lasts longer than {@code baseline} leaves too few
+ * samples to judge, and the alert resolves. Nothing is judged before {@code minSamples} events are in
+ * the baseline, or while its standard deviation is zero.
  */
 public final class BaselineFunction extends HeldConditionFunction {
     private static final long serialVersionUID = 1L;
@@ -76,6 +78,7 @@ public final class BaselineFunction extends HeldConditionFunction {
             lastStddev = stddev;
             deviates = stddev > 0 && Math.abs(event.value - mean) > rule.deviation * stddev;
         }
+        if (deviates) return true;
         int slot = (int) Math.floorMod(now, (long) BUCKETS);
         if (m.bucket[slot] != now) {
             m.bucket[slot] = now;
