@@ -124,27 +124,38 @@ public final class CepBenchmark {
     /** Per alert: wall-clock arrival minus when the watermark could first pass its event time. */
     private long[] delays(WorkloadRecord[] records) {
         int perLane = records.length / parallelism;
+        // Per lane, the largest event time handed out so far: monotone, so "the first record at or past
+        // t" is a binary search on it.
+        long[][] maxSoFar = new long[parallelism][perLane];
+        for (int lane = 0; lane < parallelism; lane++) {
+            long max = Long.MIN_VALUE;
+            for (int j = 0; j < perLane; j++) {
+                max = Math.max(max, records[lane * perLane + j].timestampMillis);
+                maxSoFar[lane][j] = max;
+            }
+        }
         List<Long> out = new ArrayList<>();
         for (long[] alert : ALERTS) {
             long due = alert[0] + config.maxOutOfOrderness.toMillis() + 1;
             long passed = Long.MIN_VALUE;
             boolean everyLane = true;
             for (int lane = 0; lane < parallelism && everyLane; lane++) {
-                int index = firstAtOrAfter(records, lane * perLane, (lane + 1) * perLane, due);
-                if (index < 0) everyLane = false; // decided by the final watermark, not by event time passing
-                else passed = Math.max(passed, emittedNanos[index]);
+                int j = firstAtOrAfter(maxSoFar[lane], due);
+                if (j < 0) everyLane = false; // decided by the final watermark, not by event time passing
+                else passed = Math.max(passed, emittedNanos[lane * perLane + j]);
             }
             if (everyLane && passed > 0) out.add(Math.max(0, (alert[1] - passed) / 1_000_000L));
         }
         return out.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
-    /** The first index in [from, to) of a lane whose record's time is at least {@code time}; lanes are nearly sorted. */
-    private static int firstAtOrAfter(WorkloadRecord[] records, int from, int to, long time) {
-        for (int i = from; i < to; i++) {
-            if (records[i].timestampMillis >= time) return i;
+    private static int firstAtOrAfter(long[] monotone, long time) {
+        int lo = 0, hi = monotone.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (monotone[mid] >= time) hi = mid; else lo = mid + 1;
         }
-        return -1;
+        return lo == monotone.length ? -1 : lo;
     }
 
     private static long percentile(long[] sorted, double q) {
