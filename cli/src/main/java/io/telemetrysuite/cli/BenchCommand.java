@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./telemetry bench <job>}: a job beside its baseline in the same process; the last line is the figure. */
 @Command(name = "bench", description = "Measure a job beside a baseline in the same process (see docs/benchmarks.md).",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Aggregate.class, BenchTraces.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Aggregate.class, BenchCepCommand.class, BenchTraces.class})
 final class BenchCommand {
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./telemetry run <job>}: a job's topology, bounded, from files to files. The outputs are a contract. */
 @Command(name = "run", description = "Run a job bounded on files and write its outputs to a folder.",
-        subcommands = {RunCommand.Ingest.class, RunCommand.Aggregate.class, RunTraces.class})
+        subcommands = {RunCommand.Ingest.class, RunCommand.Aggregate.class, RunCepCommand.class, RunTraces.class})
 final class RunCommand {
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,

@@ -1,0 +1,173 @@
+package io.telemetrysuite.cep;
+
+import io.telemetrysuite.aggregate.AggregateKafka;
+import io.telemetrysuite.alertmanager.AlertmanagerSink;
+import io.telemetrysuite.cep.compile.RuleCompiler;
+import io.telemetrysuite.cep.rule.EventFields;
+import io.telemetrysuite.cep.rule.Rule;
+import io.telemetrysuite.cep.rule.RuleLoader;
+import io.telemetrysuite.cep.rule.Signal;
+import io.telemetrysuite.ingest.IngestJob;
+import io.telemetrysuite.ingest.IngestStreams;
+import io.telemetrysuite.ingest.IngestTopics;
+import io.telemetrysuite.ingest.sink.ExactlyOnceKafka;
+import io.telemetrysuite.ingest.source.EventJsonDeserializer;
+import io.telemetrysuite.model.Aggregate;
+import io.telemetrysuite.model.Alert;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import javax.annotation.Nullable;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+
+/**
+ * The CEP job: the rules of a rule folder, each compiled into its own keyed operator
+ * ({@link RuleCompiler}), over ingest's events and the aggregate job's windows; alerts out.
+ *
+ * <pre>
+ *   spans, metrics, logs, workload, system, inference, aggregates ─▶ event time ─▶ rules ─▶ alerts
+ * </pre>
+ *
+ * <p>{@link #buildTopology} is the one code path: {@link #main} and {@link #kafkaTopology} wire it to
+ * Kafka (and Alertmanager), {@code run cep} to files, the tests and the benchmark to their own inputs.
+ */
+public final class CepJob {
+    public static final String NAME = "telemetry-cep";
+
+    private CepJob() {}
+
+    /**
+     * The event-time policy, declared once for every signal: timestamps from the event model
+     * ({@link EventFields#timestampMillis}), watermarks trailing the largest by the configured
+     * out-of-orderness, and a signal that goes quiet stops holding the others back after the idleness.
+     */
+    public static <T> WatermarkStrategy<T> watermarkStrategy(CepConfig config, Signal signal) {
+        Duration bound = config.maxOutOfOrderness;
+        WatermarkStrategy<T> strategy = switch (config.watermarks) {
+            case PERIODIC -> WatermarkStrategy.<T>forBoundedOutOfOrderness(bound);
+            case EVERY_EVENT -> WatermarkStrategy.<T>forGenerator(ctx -> new EveryEventWatermarks<>(bound));
+            // The sources' final watermark still passes through the assigner at the end of the input.
+            case END_OF_INPUT -> WatermarkStrategy.<T>noWatermarks();
+        };
+        strategy = strategy.withTimestampAssigner((event, previous) -> EventFields.timestampMillis(signal, event));
+        // Not at END_OF_INPUT: a signal stalled by back-pressure for the idleness timeout would be declared
+        // idle, the finished inputs' final watermark would then pass, and every later event would be late.
+        return config.watermarks == CepConfig.Watermarks.END_OF_INPUT ? strategy : strategy.withIdleness(config.idleness);
+    }
+
+    /** Bounded out-of-orderness, emitted after every event rather than periodically. */
+    private static final class EveryEventWatermarks<T> extends BoundedOutOfOrdernessWatermarks<T> {
+        EveryEventWatermarks(Duration bound) {
+            super(bound);
+        }
+
+        @Override
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+            super.onEvent(event, eventTimestamp, output);
+            onPeriodicEmit(output);
+        }
+    }
+
+    /**
+     * The alerts of {@code rules} over ingest's streams and, when given, the aggregate windows. Only the
+     * signals some rule reads are used, so a signal without rules (or without events) holds nothing back.
+     */
+    public static DataStream<Alert> buildTopology(IngestStreams in, @Nullable DataStream<Aggregate> aggregates, List<Rule> rules,
+                                                  CepConfig config) {
+        Map<Signal, DataStream<?>> raw = new EnumMap<>(Signal.class);
+        raw.put(Signal.SPAN, in.spans());
+        raw.put(Signal.METRIC, in.metrics());
+        raw.put(Signal.LOG, in.logs());
+        raw.put(Signal.WORKLOAD, in.workload());
+        raw.put(Signal.SYSTEM, in.system());
+        raw.put(Signal.INFERENCE, in.inference());
+        if (aggregates != null) raw.put(Signal.AGGREGATE, aggregates);
+        return buildTopology(raw, rules, config);
+    }
+
+    /** As above, over any set of signal streams (the benchmark feeds one signal only). */
+    public static DataStream<Alert> buildTopology(Map<Signal, DataStream<?>> raw, List<Rule> rules, CepConfig config) {
+        Map<Signal, DataStream<?>> timed = new EnumMap<>(Signal.class);
+        for (Rule rule : rules) {
+            for (Signal signal : rule.signals()) {
+                if (timed.containsKey(signal) || !raw.containsKey(signal)) continue;
+                timed.put(signal, withEventTime(raw.get(signal), signal, config));
+            }
+        }
+        return RuleCompiler.compile(timed, rules);
+    }
+
+    // Watermarks per signal, chained to its source: each signal's own out-of-orderness decides, and one
+    // signal's lag (aggregates trail raw events by a window) holds back the rules of the others only
+    // through the union a rule reads from, never the whole job.
+    private static <T> DataStream<T> withEventTime(DataStream<T> stream, Signal signal, CepConfig config) {
+        return stream.assignTimestampsAndWatermarks(CepJob.<T>watermarkStrategy(config, signal))
+                .setParallelism(stream.getParallelism())
+                .uid("cep-event-time-" + signal.yamlName())
+                .name("Event time " + signal.yamlName());
+    }
+
+    /**
+     * The job between Kafka topics: ingest's output topics and the {@code aggregates} topic in, committed
+     * data only; alerts to the alerts topic exactly once and, when {@code alertmanager} is given, to it.
+     */
+    public static DataStream<Alert> kafkaTopology(StreamExecutionEnvironment env, String bootstrapServers, IngestTopics topics,
+                                                  String aggregatesTopic, List<Rule> rules, CepConfig config,
+                                                  @Nullable Sink<Alert> alertmanager, boolean bounded) {
+        IngestStreams in = AggregateKafka.ingestTopics(env, bootstrapServers, topics, config.consumerGroup, bounded);
+        DataStream<Alert> alerts = buildTopology(in, aggregatesSource(env, bootstrapServers, aggregatesTopic, config.consumerGroup, bounded),
+                rules, config);
+        alerts.sinkTo(alertsSink(bootstrapServers, config)).uid("cep-sink-alerts-kafka").name("Alerts to Kafka");
+        if (alertmanager != null) alerts.sinkTo(alertmanager).uid("cep-sink-alertmanager").name("Alerts to Alertmanager");
+        return alerts;
+    }
+
+    static DataStream<Aggregate> aggregatesSource(StreamExecutionEnvironment env, String bootstrapServers, String topic, String group,
+                                                  boolean bounded) {
+        KafkaSourceBuilder<Aggregate> builder = KafkaSource.<Aggregate>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(group)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new EventJsonDeserializer<>(Aggregate.class))
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        if (bounded) builder.setBounded(OffsetsInitializer.latest());
+        return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "Kafka: " + topic).uid("cep-source-" + topic);
+    }
+
+    /** The alerts topic, keyed by fingerprint so one alert's firing and resolved stay in order in one partition. */
+    public static KafkaSink<Alert> alertsSink(String bootstrapServers, CepConfig config) {
+        return ExactlyOnceKafka.sink(bootstrapServers, config.alertsTopic, config.transactionalIdPrefix + "-alerts", config.transactionTimeout,
+                Alert::fingerprint);
+    }
+
+    /**
+     * Cluster entry point: {@code --bootstrap-servers HOST:PORT} (default 127.0.0.1:9092), {@code --rules DIR}
+     * (default {@code cep-rules}), {@code --alertmanager URL} (optional, e.g. http://127.0.0.1:9093); refuses
+     * to start on an invalid rule set.
+     */
+    public static void main(String[] args) throws Exception {
+        ParameterTool params = ParameterTool.fromArgs(args);
+        List<Rule> rules = RuleLoader.load(Path.of(params.get("rules", "cep-rules")));
+        CepConfig config = new CepConfig();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(IngestJob.baseConfiguration());
+        env.enableCheckpointing(config.checkpointInterval.toMillis());
+        env.getConfig().setGlobalJobParameters(params);
+        kafkaTopology(env, params.get("bootstrap-servers", "127.0.0.1:9092"), new IngestTopics(), AggregateKafka.AGGREGATES_TOPIC, rules, config,
+                params.has("alertmanager") ? new AlertmanagerSink(params.get("alertmanager")) : null, false);
+        env.execute(NAME);
+    }
+}

@@ -1,0 +1,74 @@
+package io.telemetrysuite.cep.compile;
+
+import io.telemetrysuite.cep.rule.Rule;
+import io.telemetrysuite.model.Alert;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.util.Collector;
+
+/**
+ * Heartbeat {@code absence}: no further event for a key within {@code for} after its last one fires at
+ * lastEvent + {@code for} (event time, once the watermark passes it); the key's next event sends
+ * {@code resolved} at its own time. An event exactly {@code for} after the last one is in time.
+ *
+ * <p>Why not CEP: the pattern would be "beat, then no beat within for", one partial match per heartbeat
+ * (each written to and removed from the shared buffer), and CEP forgets a match once emitted, so it
+ * cannot tell the resumed heartbeat that the key was alerting. One event and one deadline timer per key
+ * do both. The final watermark of a bounded input passes every deadline: at the end of a file every
+ * key's heartbeat has stopped, and fires at its last event + {@code for}.
+ */
+public final class HeartbeatFunction extends OrderedRuleFunction {
+    private static final long serialVersionUID = 1L;
+
+    private final Rule rule;
+    private final long forMillis;
+    private transient ValueState<Beat> beat;
+
+    public HeartbeatFunction(Rule rule) {
+        this.rule = rule;
+        this.forMillis = rule.forDuration.toMillis();
+    }
+
+    /** The latest event of a key, and whether its absence has been alerted. */
+    public static class Beat {
+        public RuleEvent last;
+        public boolean firing;
+
+        public Beat() {}
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
+        beat = getRuntimeContext().getState(new ValueStateDescriptor<>("beat", TypeInformation.of(Beat.class)));
+    }
+
+    @Override
+    protected void onEvents(long timestamp, List<RuleEvent> events, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        Beat b = beat.value();
+        if (b == null) b = new Beat();
+        RuleEvent event = events.get(events.size() - 1);
+        if (b.firing) {
+            out.collect(Alerts.of(rule, Alert.RESOLVED, timestamp, b.last.timestamp + forMillis, List.of(b.last, event),
+                    "events resumed at " + timestamp + " after the last at " + b.last.timestamp));
+            b.firing = false;
+        }
+        b.last = event;
+        beat.update(b);
+        ctx.timerService().registerEventTimeTimer(timestamp + forMillis);
+    }
+
+    @Override
+    protected void onDeadline(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        Beat b = beat.value();
+        // Only the latest event's deadline counts; earlier ones were overtaken by a later event.
+        if (b == null || b.firing || b.last.timestamp + forMillis != timestamp) return;
+        b.firing = true;
+        beat.update(b);
+        out.collect(Alerts.of(rule, Alert.FIRING, timestamp, b.last.timestamp, List.of(b.last),
+                "no event for " + rule.forDuration + " after the last at " + b.last.timestamp));
+    }
+}
