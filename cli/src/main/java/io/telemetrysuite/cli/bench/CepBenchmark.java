@@ -175,7 +175,7 @@ public final class CepBenchmark {
      * backend, no serialization). Returns how many alerts it raised.
      */
     static long plainJava(List<Rule> rules, WorkloadRecord[] records) {
-        List<List<String>> templates = rules.stream().map(Alerts::templateAttributes).toList();
+        List<List<String>> templates = rules.stream().map(Alerts::extraAttributes).toList();
         List<Map<String, long[]>> state = new ArrayList<>();
         List<Map<String, ArrayDeque<Long>>> windows = new ArrayList<>();
         for (int r = 0; r < rules.size(); r++) {

@@ -23,6 +23,39 @@ public final class Alerts {
     }
 
     /**
+     * The template attributes that are not among the rule's {@code by}: the ones a {@link RuleEvent} must
+     * carry in {@link RuleEvent#extra} (the {@code by} values are in its key). Usually none.
+     */
+    public static List<String> extraAttributes(Rule rule) {
+        List<String> names = new java.util.ArrayList<>(templateAttributes(rule));
+        names.removeAll(rule.by);
+        return List.copyOf(names);
+    }
+
+    /**
+     * The rule's {@code by} attributes and their values, read back from a {@link RuleEvent#key} that
+     * {@link RuleSelector} built: one value is the key itself; several are each preceded by
+     * {@link RuleSelector#KEY_SEPARATOR}. An attribute missing from the event (an empty value) is no
+     * label, as in Prometheus, where an empty label is an absent one.
+     */
+    public static Map<String, String> labels(Rule rule, String key) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (rule.by.size() == 1) {
+            if (!key.isEmpty()) labels.put(rule.by.get(0), key);
+            return labels;
+        }
+        int from = 1;
+        for (String by : rule.by) {
+            if (from > key.length()) break;
+            int to = key.indexOf(RuleSelector.KEY_SEPARATOR, from);
+            if (to < 0) to = key.length();
+            if (to > from) labels.put(by, key.substring(from, to));
+            from = to + 1;
+        }
+        return labels;
+    }
+
+    /**
      * An alert of {@code rule} for the key of {@code last}, met at {@code eventTime}.
      *
      * @param events the matched events in event-time order (the first gives {@code startsAt} unless it is given)
@@ -37,15 +70,14 @@ public final class Alerts {
         alert.eventTime = eventTime;
         alert.startsAt = startsAt;
         // Key attributes first, then the rule's static labels, which an operator wrote on purpose and so win.
-        Map<String, String> labels = new LinkedHashMap<>();
-        for (String by : rule.by) {
-            String value = last.attributes.get(by);
-            if (value != null) labels.put(by, value);
-        }
+        Map<String, String> labels = labels(rule, last.key);
         labels.putAll(rule.labels);
         alert.labels = labels;
         Map<String, String> annotations = new LinkedHashMap<>();
-        rule.annotations.forEach((name, template) -> annotations.put(name, fill(template, labels, events, last.value)));
+        if (!rule.annotations.isEmpty()) {
+            List<String> extra = extraAttributes(rule);
+            rule.annotations.forEach((name, template) -> annotations.put(name, fill(template, labels, extra, events, last.value)));
+        }
         alert.annotations = annotations;
         alert.summary = summary;
         int from = Math.max(0, events.size() - MAX_LISTED_EVENTS);
@@ -57,9 +89,14 @@ public final class Alerts {
      * The template filled as {@link AnnotationTemplate#render} does, from the labels first, then the latest
      * matched event that has the attribute; {@code {{value}}} is the deciding value.
      */
-    static String fill(String template, Map<String, String> labels, List<RuleEvent> events, double value) {
+    static String fill(String template, Map<String, String> labels, List<String> extra, List<RuleEvent> events, double value) {
         Map<String, String> values = new java.util.HashMap<>();
-        for (RuleEvent e : events) values.putAll(e.attributes);
+        for (RuleEvent e : events) {
+            if (e.extra == null) continue;
+            for (int i = 0; i < extra.size() && i < e.extra.length; i++) {
+                if (e.extra[i] != null) values.put(extra.get(i), e.extra[i]);
+            }
+        }
         values.putAll(labels);
         if (!Double.isNaN(value)) values.put("value", number(value));
         return AnnotationTemplate.render(template, values);

@@ -1,7 +1,7 @@
 package io.telemetrysuite.cep.compile;
 
 import io.telemetrysuite.cep.rule.Rule;
-import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -50,9 +50,9 @@ public final class BaselineFunction extends HeldConditionFunction {
     }
 
     @Override
-    public void open(OpenContext openContext) throws Exception {
-        super.open(openContext);
-        moments = getRuntimeContext().getState(new ValueStateDescriptor<>("baseline", TypeInformation.of(Moments.class)));
+    public void open(RuntimeContext context) throws Exception {
+        super.open(context);
+        moments = context.getState(new ValueStateDescriptor<>(stateName("baseline"), TypeInformation.of(Moments.class)));
     }
 
     @Override

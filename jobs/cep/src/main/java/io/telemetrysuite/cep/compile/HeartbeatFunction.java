@@ -3,10 +3,11 @@ package io.telemetrysuite.cep.compile;
 import io.telemetrysuite.cep.rule.Rule;
 import io.telemetrysuite.model.Alert;
 import java.util.List;
-import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.util.Collector;
 
 /**
@@ -20,15 +21,14 @@ import org.apache.flink.util.Collector;
  * do both. The final watermark of a bounded input passes every deadline: at the end of a file every
  * key's heartbeat has stopped, and fires at its last event + {@code for}.
  */
-public final class HeartbeatFunction extends OrderedRuleFunction {
+public final class HeartbeatFunction extends RuleStateMachine {
     private static final long serialVersionUID = 1L;
 
-    private final Rule rule;
     private final long forMillis;
     private transient ValueState<Beat> beat;
 
     public HeartbeatFunction(Rule rule) {
-        this.rule = rule;
+        super(rule);
         this.forMillis = rule.forDuration.toMillis();
     }
 
@@ -41,13 +41,12 @@ public final class HeartbeatFunction extends OrderedRuleFunction {
     }
 
     @Override
-    public void open(OpenContext openContext) throws Exception {
-        super.open(openContext);
-        beat = getRuntimeContext().getState(new ValueStateDescriptor<>("beat", TypeInformation.of(Beat.class)));
+    public void open(RuntimeContext context) throws Exception {
+        beat = context.getState(new ValueStateDescriptor<>(stateName("beat"), TypeInformation.of(Beat.class)));
     }
 
     @Override
-    protected void onEvents(long timestamp, List<RuleEvent> events, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+    public void onEvents(long timestamp, List<RuleEvent> events, TimerService timers, Collector<Alert> out) throws Exception {
         Beat b = beat.value();
         if (b == null) b = new Beat();
         RuleEvent event = events.get(events.size() - 1);
@@ -58,11 +57,11 @@ public final class HeartbeatFunction extends OrderedRuleFunction {
         }
         b.last = event;
         beat.update(b);
-        ctx.timerService().registerEventTimeTimer(timestamp + forMillis);
+        timers.registerEventTimeTimer(timestamp + forMillis);
     }
 
     @Override
-    protected void onDeadline(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+    public void onDeadline(long timestamp, Collector<Alert> out) throws Exception {
         Beat b = beat.value();
         // Only the latest event's deadline counts; earlier ones were overtaken by a later event.
         if (b == null || b.firing || b.last.timestamp + forMillis != timestamp) return;

@@ -3,10 +3,11 @@ package io.telemetrysuite.cep.compile;
 import io.telemetrysuite.cep.rule.Rule;
 import io.telemetrysuite.model.Alert;
 import java.util.List;
-import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.util.Collector;
 
 /**
@@ -17,7 +18,7 @@ import org.apache.flink.util.Collector;
  * <p>Why not a CEP pattern: "held for" could be written as a looping pattern, but it would keep every
  * event of the run in the shared buffer (a 2 m hold over 1 s samples: 120 events per key), and CEP has
  * no notion of the alert still firing, which {@code resolved} needs. This function keeps one small
- * record per key instead, and sees each key's events in event-time order ({@link OrderedRuleFunction}),
+ * record per key instead, and sees each key's events in event-time order ({@link OrderedRules}),
  * so the decision does not depend on arrival order.
  *
  * <p>Semantics, on the events in event-time order: the first event on which the condition holds starts
@@ -25,15 +26,14 @@ import org.apache.flink.util.Collector;
  * {@code eventTime}, the start its {@code startsAt}); an event on which it does not hold ends the hold,
  * and if it had fired, sends {@code resolved} at that event's time.
  */
-public abstract class HeldConditionFunction extends OrderedRuleFunction {
+public abstract class HeldConditionFunction extends RuleStateMachine {
     private static final long serialVersionUID = 1L;
 
-    protected final Rule rule;
     private final long forMillis;
     private transient ValueState<Hold> hold;
 
     protected HeldConditionFunction(Rule rule) {
-        this.rule = rule;
+        super(rule);
         this.forMillis = rule.forDuration.toMillis();
     }
 
@@ -52,13 +52,12 @@ public abstract class HeldConditionFunction extends OrderedRuleFunction {
     protected abstract String summary(Hold hold, RuleEvent event);
 
     @Override
-    public void open(OpenContext openContext) throws Exception {
-        super.open(openContext);
-        hold = getRuntimeContext().getState(new ValueStateDescriptor<>("hold", TypeInformation.of(Hold.class)));
+    public void open(RuntimeContext context) throws Exception {
+        hold = context.getState(new ValueStateDescriptor<>(stateName("hold"), TypeInformation.of(Hold.class)));
     }
 
     @Override
-    protected void onEvents(long timestamp, List<RuleEvent> events, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+    public void onEvents(long timestamp, List<RuleEvent> events, TimerService timers, Collector<Alert> out) throws Exception {
         Hold h = hold.value();
         if (h == null) h = new Hold();
         for (RuleEvent event : events) {

@@ -1,6 +1,7 @@
 package io.telemetrysuite.cep.compile;
 
 import io.telemetrysuite.cep.rule.Rule;
+import io.telemetrysuite.cep.rule.RuleKind;
 import io.telemetrysuite.cep.rule.Signal;
 import io.telemetrysuite.model.Alert;
 import java.util.ArrayList;
@@ -21,24 +22,42 @@ import org.apache.flink.util.OutputTag;
  * Compiles a rule set into operators over event streams that already carry event time:
  *
  * <pre>
- *   signal ─▶ select (every rule of the signal, once per event) ─┬─▶ rule A's events ─▶ keyBy(by) ─▶ rule A ─┐
- *                                                                └─▶ rule B's events ─▶ keyBy(by) ─▶ rule B ─┴─▶ alerts
+ *   signal ─▶ select (every rule of the signal, once per event) ─┬─▶ CEP rule A's events ─▶ keyBy(by) ─▶ rule A ──────────────┐
+ *                                                                └─▶ rules B, C, D (same by) ─▶ keyBy(by) ─▶ ordered rules B C D ─┴─▶ alerts
  * </pre>
  *
- * <p>Each rule is its own keyed operator with uid {@code cep-rule-<id>}, so a savepoint restores the
- * state of every rule that did not change when rules are added, removed or edited. {@code count},
- * {@code sequence} and after/expect {@code absence} are Flink CEP patterns ({@link RulePatterns}; an
- * after/expect rule has a second CEP operator, {@code cep-rule-<id>-resolve}, for its {@code resolved});
- * {@code threshold}, {@code baseline} and heartbeat {@code absence} are keyed state machines
- * ({@link HeldConditionFunction}, {@link HeartbeatFunction}) because they need to remember that an alert
- * is firing to send its {@code resolved}, which CEP matches cannot. A rule with a cooldown gets one more
- * operator, {@code cep-rule-<id>-cooldown}.
+ * <p>{@code count}, {@code sequence} and after/expect {@code absence} are Flink CEP patterns
+ * ({@link RulePatterns}), each its own keyed operator with uid {@code cep-rule-<id>} (an after/expect
+ * rule has a second one, {@code cep-rule-<id>-resolve}, for its {@code resolved}). {@code threshold},
+ * {@code baseline} and heartbeat {@code absence} are keyed state machines ({@link HeldConditionFunction},
+ * {@link HeartbeatFunction}) because they need to remember that an alert is firing to send its
+ * {@code resolved}, which CEP matches cannot; those of one signal and one {@code by} share one
+ * {@link OrderedRules} operator, uid {@code cep-rules-<signal>-by-<by,...>}, which keeps each rule's
+ * state under the rule's id. A rule with a cooldown gets one more operator, {@code cep-rule-<id>-cooldown}.
+ *
+ * <p>Savepoints: every CEP rule's state is its operator's, and every state machine's is its own named
+ * state in the shared operator, whose uid depends only on the signal and the key attributes; so adding,
+ * removing or editing rules keeps the state of every other rule. The trade-off of sharing: a rule whose
+ * {@code by} changes moves to another operator and starts afresh (it would anyway: its keys changed);
+ * the state of a removed state-machine rule stays in its group's savepoint until the group itself goes
+ * (it is never read; restoring with {@code --allowNonRestoredState} is not needed), and re-adding a rule
+ * with the same id and kind picks that state up again. The web UI shows the group, not each rule.
  */
 public final class RuleCompiler {
     private RuleCompiler() {}
 
     public static String uid(Rule rule) {
         return "cep-rule-" + rule.id;
+    }
+
+    /** The uid of the operator that runs the state-machine rules of {@code signal} keyed by {@code by}. */
+    public static String groupUid(Signal signal, List<String> by) {
+        return "cep-rules-" + signal.yamlName() + "-by-" + String.join(",", by);
+    }
+
+    /** Whether {@code rule} runs in an {@link OrderedRules} operator rather than its own CEP operator. */
+    static boolean isStateMachine(Rule rule) {
+        return rule.kind == RuleKind.THRESHOLD || rule.kind == RuleKind.BASELINE || (rule.kind == RuleKind.ABSENCE && rule.match != null);
     }
 
     /**
@@ -48,35 +67,44 @@ public final class RuleCompiler {
      */
     public static DataStream<Alert> compile(Map<Signal, DataStream<?>> signals, List<Rule> rules) {
         Map<Rule, List<DataStream<RuleEvent>>> eventsByRule = new LinkedHashMap<>();
-        rules.forEach(r -> eventsByRule.put(r, new ArrayList<>()));
+        rules.stream().filter(r -> !isStateMachine(r)).forEach(r -> eventsByRule.put(r, new ArrayList<>()));
         Map<Signal, List<Rule>> rulesBySignal = new EnumMap<>(Signal.class);
         for (Rule rule : rules) {
             for (Signal s : rule.signals()) rulesBySignal.computeIfAbsent(s, k -> new ArrayList<>()).add(rule);
         }
+        List<DataStream<Alert>> outputs = new ArrayList<>();
         rulesBySignal.forEach((signal, signalRules) -> {
             DataStream<?> stream = signals.get(signal);
             if (stream == null) return;
-            List<OutputTag<RuleEvent>> tags = signalRules.stream()
+            List<Rule> cepRules = signalRules.stream().filter(r -> !isStateMachine(r)).toList();
+            List<OutputTag<RuleEvent>> tags = cepRules.stream()
                     .map(r -> new OutputTag<>("rule-" + r.id, TypeInformation.of(RuleEvent.class))).toList();
-            SingleOutputStreamOperator<RuleEvent> selected = select(stream, signal, signalRules, tags);
-            for (int i = 0; i < signalRules.size(); i++) eventsByRule.get(signalRules.get(i)).add(selected.getSideOutput(tags.get(i)));
+            Map<List<String>, List<Rule>> byKey = new LinkedHashMap<>();
+            signalRules.stream().filter(RuleCompiler::isStateMachine).forEach(r -> byKey.computeIfAbsent(r.by, k -> new ArrayList<>()).add(r));
+            List<RuleSelector.Group> groups = new ArrayList<>();
+            byKey.forEach((by, members) -> groups.add(new RuleSelector.Group(members,
+                    new OutputTag<>(groupUid(signal, by), TypeInformation.of(GroupEvent.class)))));
+
+            SingleOutputStreamOperator<RuleEvent> selected = select(stream, signal, cepRules, tags, groups);
+            for (int i = 0; i < cepRules.size(); i++) eventsByRule.get(cepRules.get(i)).add(selected.getSideOutput(tags.get(i)));
+            for (RuleSelector.Group group : groups) outputs.addAll(orderedRules(signal, group, selected.getSideOutput(group.output)));
         });
 
-        DataStream<Alert> all = null;
         for (Map.Entry<Rule, List<DataStream<RuleEvent>>> entry : eventsByRule.entrySet()) {
             if (entry.getValue().isEmpty()) continue;
-            DataStream<Alert> alerts = rule(entry.getKey(), union(entry.getValue()));
-            all = all == null ? alerts : all.union(alerts);
+            outputs.add(rule(entry.getKey(), union(entry.getValue())));
         }
-        if (all == null) throw new IllegalArgumentException("no rule reads any of the given signals " + signals.keySet());
+        if (outputs.isEmpty()) throw new IllegalArgumentException("no rule reads any of the given signals " + signals.keySet());
+        DataStream<Alert> all = outputs.get(0);
+        for (DataStream<Alert> s : outputs.subList(1, outputs.size())) all = all.union(s);
         return all;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static SingleOutputStreamOperator<RuleEvent> select(DataStream<?> stream, Signal signal, List<Rule> rules,
-                                                                List<OutputTag<RuleEvent>> tags) {
+                                                                List<OutputTag<RuleEvent>> tags, List<RuleSelector.Group> groups) {
         return ((DataStream) stream)
-                .process(new RuleSelector<>(signal, rules, tags), TypeInformation.of(RuleEvent.class))
+                .process(new RuleSelector<>(signal, rules, tags, groups), TypeInformation.of(RuleEvent.class))
                 .setParallelism(stream.getParallelism())
                 .uid("cep-select-" + signal.yamlName())
                 .name("Select " + signal.yamlName() + " events");
@@ -88,24 +116,58 @@ public final class RuleCompiler {
         return out;
     }
 
-    /** One rule's operator (and its cooldown) over its selected events. */
-    static DataStream<Alert> rule(Rule rule, DataStream<RuleEvent> events) {
-        KeyedStream<RuleEvent, String> keyed = events.keyBy(e -> e.key, Types.STRING);
-        String name = "Rule " + rule.id;
-        DataStream<Alert> alerts = switch (rule.kind) {
-            case THRESHOLD -> keyed.process(new ThresholdFunction(rule), TypeInformation.of(Alert.class)).uid(uid(rule)).name(name);
-            case BASELINE -> keyed.process(new BaselineFunction(rule), TypeInformation.of(Alert.class)).uid(uid(rule)).name(name);
-            case ABSENCE -> rule.match != null
-                    ? keyed.process(new HeartbeatFunction(rule), TypeInformation.of(Alert.class)).uid(uid(rule)).name(name)
-                    : afterExpect(keyed, rule);
-            case COUNT -> cep(keyed, RulePatterns.count(rule), rule);
-            case SEQUENCE -> cep(keyed, RulePatterns.sequence(rule), rule);
+    /**
+     * One {@link OrderedRules} operator for a group's rules, and their alerts: those of rules without a
+     * cooldown as they are, each other rule's through its own cooldown.
+     */
+    private static List<DataStream<Alert>> orderedRules(Signal signal, RuleSelector.Group group, DataStream<GroupEvent> events) {
+        List<RuleStateMachine> machines = group.rules.stream().map(RuleCompiler::stateMachine).toList();
+        String ids = String.join(", ", group.ruleIds);
+        SingleOutputStreamOperator<Alert> alerts = events.keyBy(g -> g.key, Types.STRING)
+                .process(new OrderedRules(machines), TypeInformation.of(Alert.class))
+                .uid(groupUid(signal, group.by))
+                .name("Rules " + ids);
+        List<DataStream<Alert>> out = new ArrayList<>();
+        java.util.Set<String> plain = new java.util.HashSet<>();
+        for (Rule rule : group.rules) {
+            if (rule.cooldown.isZero()) {
+                plain.add(rule.id);
+                continue;
+            }
+            String id = rule.id;
+            out.add(cooldown(rule, alerts.filter(a -> id.equals(a.ruleId)).name("Alerts of " + id)));
+        }
+        if (plain.size() == group.rules.size()) out.add(alerts);
+        else if (!plain.isEmpty()) out.add(alerts.filter(a -> plain.contains(a.ruleId)).name("Alerts without cooldown"));
+        return out;
+    }
+
+    private static RuleStateMachine stateMachine(Rule rule) {
+        return switch (rule.kind) {
+            case THRESHOLD -> new ThresholdFunction(rule);
+            case BASELINE -> new BaselineFunction(rule);
+            case ABSENCE -> new HeartbeatFunction(rule);
+            default -> throw new IllegalArgumentException(rule + " is a CEP rule");
         };
-        if (rule.cooldown.isZero()) return alerts;
+    }
+
+    private static DataStream<Alert> cooldown(Rule rule, DataStream<Alert> alerts) {
         return alerts.keyBy(Alert::fingerprint, Types.STRING)
                 .process(new CooldownFunction(rule.cooldown.toMillis()), TypeInformation.of(Alert.class))
                 .uid(uid(rule) + "-cooldown")
-                .name(name + " cooldown");
+                .name("Rule " + rule.id + " cooldown");
+    }
+
+    /** One CEP rule's operator (and its cooldown) over its selected events. */
+    static DataStream<Alert> rule(Rule rule, DataStream<RuleEvent> events) {
+        KeyedStream<RuleEvent, String> keyed = events.keyBy(e -> e.key, Types.STRING);
+        DataStream<Alert> alerts = switch (rule.kind) {
+            case ABSENCE -> afterExpect(keyed, rule);
+            case COUNT -> cep(keyed, RulePatterns.count(rule), rule);
+            case SEQUENCE -> cep(keyed, RulePatterns.sequence(rule), rule);
+            default -> throw new IllegalArgumentException(rule + " is a state-machine rule");
+        };
+        return rule.cooldown.isZero() ? alerts : cooldown(rule, alerts);
     }
 
     private static SingleOutputStreamOperator<Alert> cep(KeyedStream<RuleEvent, String> keyed, Pattern<RuleEvent, ?> pattern, Rule rule) {
