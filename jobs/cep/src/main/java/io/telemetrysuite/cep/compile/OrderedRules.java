@@ -76,7 +76,7 @@ public final class OrderedRules extends KeyedProcessFunction<String, GroupEvent,
                     mine.add(e);
                 }
             }
-            if (mine == null) rules.get(r).onDeadline(timestamp, out);
+            if (mine == null) rules.get(r).onDeadline(timestamp, ctx.timerService(), out);
             else rules.get(r).onEvents(timestamp, mine, ctx.timerService(), out);
         }
     }

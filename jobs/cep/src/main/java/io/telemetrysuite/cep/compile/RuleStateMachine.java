@@ -40,5 +40,5 @@ public abstract class RuleStateMachine implements Serializable {
     public abstract void onEvents(long timestamp, List<RuleEvent> events, TimerService timers, Collector<Alert> out) throws Exception;
 
     /** The watermark passed {@code timestamp}, where this rule has no event for the key: a deadline it may have set. */
-    public void onDeadline(long timestamp, Collector<Alert> out) throws Exception {}
+    public void onDeadline(long timestamp, TimerService timers, Collector<Alert> out) throws Exception {}
 }
