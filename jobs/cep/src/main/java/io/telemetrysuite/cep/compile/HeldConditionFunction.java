@@ -59,6 +59,7 @@ public abstract class HeldConditionFunction extends RuleStateMachine {
     @Override
     public void onEvents(long timestamp, List<RuleEvent> events, TimerService timers, Collector<Alert> out) throws Exception {
         Hold h = hold.value();
+        boolean stored = h != null;
         if (h == null) h = new Hold();
         for (RuleEvent event : events) {
             if (holds(event)) {
@@ -80,6 +81,8 @@ public abstract class HeldConditionFunction extends RuleStateMachine {
                 h.first = null;
             }
         }
-        if (h.since < 0) hold.clear(); else hold.update(h);
+        // Most events of most keys hold nothing: skip the state write (a keyed-state lookup) when there is nothing to clear.
+        if (h.since >= 0) hold.update(h);
+        else if (stored) hold.clear();
     }
 }
