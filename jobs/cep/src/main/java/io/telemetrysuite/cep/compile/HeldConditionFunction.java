@@ -13,7 +13,7 @@ import org.apache.flink.util.Collector;
 /**
  * A condition that must hold on every event of a key for a duration (Prometheus {@code for}, in event
  * time), with a {@code resolved} when it stops holding: the state machine behind {@code threshold} and
- * {@code baseline} rules, one instance per rule, keyed by the rule's key.
+ * {@code baseline} rules, one instance per rule, run by the {@link OrderedRules} operator of its signal and key.
  *
  * <p>Why not a CEP pattern: "held for" could be written as a looping pattern, but it would keep every
  * event of the run in the shared buffer (a 2 m hold over 1 s samples: 120 events per key), and CEP has
