@@ -3,15 +3,25 @@ package io.telemetrysuite.cli;
 import io.telemetrysuite.aggregate.AggregateConfig;
 import io.telemetrysuite.aggregate.AggregateJob;
 import io.telemetrysuite.aggregate.AggregateKafka;
+import io.telemetrysuite.alertmanager.AlertmanagerSink;
+import io.telemetrysuite.cep.CepConfig;
+import io.telemetrysuite.cep.CepJob;
+import io.telemetrysuite.cep.rule.Rule;
+import io.telemetrysuite.cep.rule.RuleLoader;
 import io.telemetrysuite.generator.GeneratorConfig;
 import io.telemetrysuite.generator.GeneratorJob;
 import io.telemetrysuite.ingest.IngestConfig;
 import io.telemetrysuite.ingest.IngestJob;
 import io.telemetrysuite.ingest.IngestPolicies;
+import io.telemetrysuite.services.AlertmanagerServer;
 import io.telemetrysuite.services.KafkaBroker;
 import io.telemetrysuite.services.KafkaBrokerDaemon;
 import io.telemetrysuite.services.PrometheusServer;
 import io.telemetrysuite.services.RepoLayout;
+import io.telemetrysuite.traces.TraceConfig;
+import io.telemetrysuite.traces.TraceJob;
+import io.telemetrysuite.traces.TraceKafka;
+import io.telemetrysuite.traces.sampling.TailSamplingConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -79,11 +89,12 @@ final class DemoCommand implements Callable<Integer> {
         flinkConf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, root.resolve("savepoints").toUri().toString());
 
         PrometheusServer prometheus = startPrometheus(root);
+        AlertmanagerServer alertmanager = startAlertmanager(root);
 
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(flinkConf)
                 .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(8)
+                .setNumSlotsPerTaskManager(12)
                 .build());
         cluster.start();
         URI web = cluster.getRestAddress().get();
@@ -100,6 +111,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             if (brokerToStop != null) brokerToStop.stop();
             if (prometheus != null) prometheus.stop();
+            if (alertmanager != null) alertmanager.stop();
             stopped.countDown();
         }));
 
@@ -107,6 +119,9 @@ final class DemoCommand implements Callable<Integer> {
                 new String[] {"--start", "now", "--traces-per-second", Double.toString(tracesPerSecond),
                         // A visible trickle of malformed records, so the dead-letter topic has something to show.
                         "--malformed-rate", "0.01"}, System.currentTimeMillis());
+        // The anomalies early, so the shipped rules fire within the demo's first two minutes.
+        generator.anomalies = GeneratorConfig.demoAnomalies();
+        generator.anomalyCycleMillis = GeneratorConfig.DEMO_ANOMALY_CYCLE_MILLIS;
         submit(web, flinkConf, env -> GeneratorJob.buildTopology(env, generator, GeneratorJob.kafkaSink(bootstrap)), GENERATOR);
         IngestPolicies policies = IngestPolicies.load(ingest);
         submit(web, flinkConf, env -> IngestJob.attachSinks(
@@ -118,14 +133,31 @@ final class DemoCommand implements Callable<Integer> {
                 "telemetry-aggregate", "telemetry-aggregate",
                 prometheus == null ? null : prometheus.remoteWriteUrl(), root.resolve(".telemetry/archive"), false), AggregateJob.NAME);
 
-        System.out.println("jobs: " + GENERATOR + ", " + IngestJob.NAME + ", " + AggregateJob.NAME + "  (Ctrl-C stops everything)");
+        CepConfig cep = new CepConfig();
+        List<Rule> rules = RuleLoader.load(root.resolve("cep-rules"));
+        submit(web, flinkConf, env -> CepJob.kafkaTopology(env, bootstrap, ingest.topics, AggregateKafka.AGGREGATES_TOPIC, rules, cep,
+                alertmanager == null ? null : new AlertmanagerSink(alertmanager.url()), false), CepJob.NAME);
+
+        TailSamplingConfig tailSampling = TailSamplingConfig.load(root.resolve("deploy/config/tail-sampling.yaml"));
+        submit(web, flinkConf, env -> TraceJob.kafkaTopology(env, TraceConfig.of(tailSampling), bootstrap, ingest.topics,
+                TraceKafka.TRACES_TOPIC, TraceKafka.SUMMARIES_TOPIC, "telemetry-traces", "telemetry-traces",
+                root.resolve(".telemetry/trace-archive"), prometheus == null ? null : prometheus.remoteWriteUrl(), false), TraceJob.NAME);
+
+        System.out.println("jobs: " + String.join(", ", GENERATOR, IngestJob.NAME, AggregateJob.NAME, CepJob.NAME, TraceJob.NAME)
+                + "  (" + rules.size() + " rules from cep-rules/; Ctrl-C stops everything)");
         List<String> progressTopics = new java.util.ArrayList<>(ingest.topics.outputs());
-        progressTopics.add(AggregateKafka.AGGREGATES_TOPIC);
-        try (TopicProgress progress = new TopicProgress(bootstrap, progressTopics)) {
+        progressTopics.addAll(List.of(AggregateKafka.AGGREGATES_TOPIC, cep.alertsTopic, TraceKafka.TRACES_TOPIC, TraceKafka.SUMMARIES_TOPIC));
+        try (TopicProgress progress = new TopicProgress(bootstrap, progressTopics);
+             AlertFeed alerts = new AlertFeed(bootstrap, cep.alertsTopic)) {
             long start = System.currentTimeMillis();
+            long nextProgress = start + 10_000;
             while (seconds == 0 || System.currentTimeMillis() - start < seconds * 1000) {
-                Thread.sleep(10_000);
-                System.out.printf("[%s] %s%n", elapsed(start), progress.poll());
+                // Alerts as they are committed; the progress line every 10 s.
+                for (String alert : alerts.poll()) System.out.printf("[%s] %s%n", elapsed(start), alert);
+                if (System.currentTimeMillis() >= nextProgress) {
+                    System.out.printf("[%s] %s%n", elapsed(start), progress.poll());
+                    nextProgress += 10_000;
+                }
             }
         }
         System.exit(0);
@@ -161,6 +193,18 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** The real Alertmanager the CEP job posts to; the demo goes on without it where the package is missing. */
+    private static AlertmanagerServer startAlertmanager(Path root) {
+        try {
+            AlertmanagerServer alertmanager = AlertmanagerServer.builder().dataDir(root.resolve(".telemetry/demo/alertmanager")).start();
+            System.out.println("Alertmanager: " + alertmanager.url() + " (alerts of the rules in cep-rules/)");
+            return alertmanager;
+        } catch (RuntimeException e) {
+            System.out.println("Alertmanager not started (" + e.getMessage().lines().findFirst().orElse("") + "): continuing without it");
+            return null;
+        }
+    }
+
     private static void createTopics(String bootstrap, IngestConfig ingest) {
         Map<String, Integer> topics = new LinkedHashMap<>();
         for (String topic : ingest.topics.inputs()) topics.put(topic, 2);
@@ -168,6 +212,9 @@ final class DemoCommand implements Callable<Integer> {
         topics.put(AggregateKafka.AGGREGATES_TOPIC, 2);
         topics.put(AggregateKafka.FORECASTS_TOPIC, 2);
         topics.put(AggregateKafka.DEAD_LETTER_TOPIC, 2);
+        topics.put(new CepConfig().alertsTopic, 2);
+        topics.put(TraceKafka.TRACES_TOPIC, 2);
+        topics.put(TraceKafka.SUMMARIES_TOPIC, 2);
         TopicProgress.createTopics(bootstrap, topics);
     }
 
