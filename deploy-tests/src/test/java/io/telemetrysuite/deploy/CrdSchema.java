@@ -50,6 +50,11 @@ final class CrdSchema {
         for (JsonNode v : definition.at("/spec/versions")) {
             if (v.path("name").asText().equals(version)) {
                 ObjectNode openApi = v.at("/schema/openAPIV3Schema").deepCopy();
+                // The API server owns the envelope; the CRDs leave it out of their schemas (or only type it).
+                ObjectNode properties = openApi.with("properties");
+                if (!properties.has("apiVersion")) properties.putObject("apiVersion").put("type", "string");
+                if (!properties.has("kind")) properties.putObject("kind").put("type", "string");
+                if (!properties.has("metadata")) properties.putObject("metadata").put("type", "object");
                 closeObjects(openApi);
                 JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(openApi);
                 return new CrdSchema(group + "/" + version, kind, schema);
@@ -89,7 +94,6 @@ final class CrdSchema {
             if (object.has("properties") && !open && !object.has("additionalProperties")) {
                 object.put("additionalProperties", false);
             }
-            // metadata is the API server's (ObjectMeta), not the CRD's: its schema is just "type: object".
         }
         for (JsonNode child : node) closeObjects(child);
     }
