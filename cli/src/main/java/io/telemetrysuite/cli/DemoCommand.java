@@ -88,8 +88,8 @@ final class DemoCommand implements Callable<Integer> {
         flinkConf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, root.resolve(".telemetry/demo/checkpoints").toUri().toString());
         flinkConf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, root.resolve("savepoints").toUri().toString());
 
-        PrometheusServer prometheus = startPrometheus(root);
         AlertmanagerServer alertmanager = startAlertmanager(root);
+        PrometheusServer prometheus = startPrometheus(root, alertmanager);
 
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(flinkConf)
@@ -176,15 +176,19 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * A real Prometheus for the aggregate job's windows (remote write) and Flink's own metrics (the
-     * reporter on 9249); the demo goes on without it where the Debian package is missing.
+     * A real Prometheus for the aggregate job's windows and the service graph (remote write) and
+     * Flink's own metrics (the reporter on 9249), evaluating the pipeline's own alert rules
+     * ({@code deploy/prometheus/pipeline-alerts.yml}) into the demo's Alertmanager; the demo goes on
+     * without it where the Debian package is missing.
      */
-    private static PrometheusServer startPrometheus(Path root) {
+    private static PrometheusServer startPrometheus(Path root, AlertmanagerServer alertmanager) {
         try {
-            PrometheusServer prometheus = PrometheusServer.builder()
+            PrometheusServer.Builder builder = PrometheusServer.builder()
                     .dataDir(root.resolve(".telemetry/demo/prometheus"))
                     .scrapeTarget("127.0.0.1:9249")
-                    .start();
+                    .ruleFile(root.resolve("deploy/prometheus/pipeline-alerts.yml"));
+            if (alertmanager != null) builder.alertmanager(alertmanager.url());
+            PrometheusServer prometheus = builder.start();
             System.out.println("Prometheus: " + prometheus.url() + " (aggregates: telemetry_red_*, telemetry_workload_*, ...; Flink: flink_*)");
             return prometheus;
         } catch (RuntimeException e) {
