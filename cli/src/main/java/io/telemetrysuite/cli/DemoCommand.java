@@ -22,13 +22,17 @@ import io.telemetrysuite.traces.TraceConfig;
 import io.telemetrysuite.traces.TraceJob;
 import io.telemetrysuite.traces.TraceKafka;
 import io.telemetrysuite.traces.sampling.TailSamplingConfig;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -72,7 +76,11 @@ final class DemoCommand implements Callable<Integer> {
             bootstrap = daemon.bootstrapServers();
             System.out.println("Kafka (KRaft): using the running broker on " + bootstrap);
         } else {
-            ownBroker = KafkaBroker.builder().dataDir(root.resolve(".telemetry/demo/kafka")).start();
+            // A fresh broker each run: last run's events would replay through every job from the earliest
+            // offsets, and the gap between two runs looks to the CEP rules like every host going silent.
+            Path kafkaDir = root.resolve(".telemetry/demo/kafka");
+            deleteRecursively(kafkaDir);
+            ownBroker = KafkaBroker.builder().dataDir(kafkaDir).start();
             bootstrap = ownBroker.bootstrapServers();
             System.out.println("Kafka (KRaft) on " + bootstrap + " (log " + ownBroker.logFile() + ")");
         }
@@ -220,6 +228,13 @@ final class DemoCommand implements Callable<Integer> {
         topics.put(TraceKafka.TRACES_TOPIC, 2);
         topics.put(TraceKafka.SUMMARIES_TOPIC, 2);
         TopicProgress.createTopics(bootstrap, topics);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
     }
 
     private static String elapsed(long start) {
