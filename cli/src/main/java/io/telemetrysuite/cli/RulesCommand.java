@@ -128,8 +128,9 @@ final class RulesCommand {
             try {
                 savepointAndJob = lifecycle.replace(ClusterJob.CEP, running, CepRulesArg.with(running.args(), snapshot));
             } catch (JobLifecycle.ResubmitFailed e) {
+                // No cause attached: the CLI prints the innermost cause, and this sentence is the one that says what to do.
                 throw new IllegalStateException(e.getMessage() + ". " + running.job().name() + " is stopped; resume it on its old rules with"
-                        + " `./telemetry submit cep --from-savepoint " + e.savepoint + " -- " + String.join(" ", running.args()) + "`", e);
+                        + " `./telemetry submit cep --from-savepoint " + e.savepoint + " -- " + String.join(" ", running.args()) + "`");
             }
             out.println("Stopped " + running.job().name() + " with savepoint " + savepointAndJob[0]);
             out.println("Resumed " + running.job().name() + " on " + snapshot + ": job id " + savepointAndJob[1]);

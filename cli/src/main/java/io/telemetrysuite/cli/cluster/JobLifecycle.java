@@ -104,9 +104,14 @@ public final class JobLifecycle {
         public final String savepoint;
 
         ResubmitFailed(String savepoint, RuntimeException cause) {
-            super(cause.getMessage(), cause);
+            super(innermost(cause), cause);
             this.savepoint = savepoint;
         }
+    }
+
+    private static String innermost(Throwable e) {
+        while (e.getCause() != null && e.getCause() != e) e = e.getCause();
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private String run(ClusterJob job, Path jar, List<String> args, @Nullable Integer parallelism, @Nullable String savepoint,
