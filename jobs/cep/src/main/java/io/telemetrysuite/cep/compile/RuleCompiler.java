@@ -25,8 +25,9 @@ import org.apache.flink.util.OutputTag;
  *                                                                └─▶ rule B's events ─▶ keyBy(by) ─▶ rule B ─┴─▶ alerts
  * </pre>
  *
- * <p>Each rule is its own keyed operator with uid {@code cep-rule-<id>}, so a savepoint restores the
- * state of every rule that did not change when rules are added, removed or edited. {@code count},
+ * <p>Each rule is its own keyed operator with uid {@code cep-rule-<id>-<content hash>} ({@link #uid}), so a
+ * savepoint restores the state of every rule that did not change when rules are added, removed or
+ * edited, and an edited rule starts empty. {@code count},
  * {@code sequence} and after/expect {@code absence} are Flink CEP patterns ({@link RulePatterns}; an
  * after/expect rule has a second CEP operator, {@code cep-rule-<id>-resolve}, for its {@code resolved});
  * {@code threshold}, {@code baseline} and heartbeat {@code absence} are keyed state machines
@@ -37,8 +38,15 @@ import org.apache.flink.util.OutputTag;
 public final class RuleCompiler {
     private RuleCompiler() {}
 
+    /**
+     * The state identity of a rule: {@code cep-rule-<id>-<first 8 hex digits of the SHA-256 of what the rule
+     * does>} ({@link RuleContent}). An unchanged rule keeps its uid, and so its state, across a savepoint
+     * ({@code rules apply}); an edited one gets a new uid and starts empty, because the state of the old
+     * pattern (a CEP shared buffer, a hold with another condition) need not fit the new one. Where the rule
+     * is written does not count, so moving it to another file keeps its state.
+     */
     public static String uid(Rule rule) {
-        return "cep-rule-" + rule.id;
+        return "cep-rule-" + rule.id + "-" + RuleContent.hash(rule);
     }
 
     /**
