@@ -3,22 +3,36 @@ package io.telemetrysuite.cli;
 import io.telemetrysuite.aggregate.AggregateConfig;
 import io.telemetrysuite.aggregate.AggregateJob;
 import io.telemetrysuite.aggregate.AggregateKafka;
+import io.telemetrysuite.alertmanager.AlertmanagerSink;
+import io.telemetrysuite.cep.CepConfig;
+import io.telemetrysuite.cep.CepJob;
+import io.telemetrysuite.cep.rule.Rule;
+import io.telemetrysuite.cep.rule.RuleLoader;
 import io.telemetrysuite.generator.GeneratorConfig;
 import io.telemetrysuite.generator.GeneratorJob;
 import io.telemetrysuite.ingest.IngestConfig;
 import io.telemetrysuite.ingest.IngestJob;
 import io.telemetrysuite.ingest.IngestPolicies;
+import io.telemetrysuite.services.AlertmanagerServer;
 import io.telemetrysuite.services.KafkaBroker;
 import io.telemetrysuite.services.KafkaBrokerDaemon;
 import io.telemetrysuite.services.PrometheusServer;
 import io.telemetrysuite.services.RepoLayout;
+import io.telemetrysuite.traces.TraceConfig;
+import io.telemetrysuite.traces.TraceJob;
+import io.telemetrysuite.traces.TraceKafka;
+import io.telemetrysuite.traces.sampling.TailSamplingConfig;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -62,7 +76,11 @@ final class DemoCommand implements Callable<Integer> {
             bootstrap = daemon.bootstrapServers();
             System.out.println("Kafka (KRaft): using the running broker on " + bootstrap);
         } else {
-            ownBroker = KafkaBroker.builder().dataDir(root.resolve(".telemetry/demo/kafka")).start();
+            // A fresh broker each run: last run's events would replay through every job from the earliest
+            // offsets, and the gap between two runs looks to the CEP rules like every host going silent.
+            Path kafkaDir = root.resolve(".telemetry/demo/kafka");
+            deleteRecursively(kafkaDir);
+            ownBroker = KafkaBroker.builder().dataDir(kafkaDir).start();
             bootstrap = ownBroker.bootstrapServers();
             System.out.println("Kafka (KRaft) on " + bootstrap + " (log " + ownBroker.logFile() + ")");
         }
@@ -78,12 +96,13 @@ final class DemoCommand implements Callable<Integer> {
         flinkConf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, root.resolve(".telemetry/demo/checkpoints").toUri().toString());
         flinkConf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, root.resolve("savepoints").toUri().toString());
 
-        PrometheusServer prometheus = startPrometheus(root);
+        AlertmanagerServer alertmanager = startAlertmanager(root);
+        PrometheusServer prometheus = startPrometheus(root, alertmanager);
 
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(flinkConf)
                 .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(8)
+                .setNumSlotsPerTaskManager(12)
                 .build());
         cluster.start();
         URI web = cluster.getRestAddress().get();
@@ -100,6 +119,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             if (brokerToStop != null) brokerToStop.stop();
             if (prometheus != null) prometheus.stop();
+            if (alertmanager != null) alertmanager.stop();
             stopped.countDown();
         }));
 
@@ -107,6 +127,9 @@ final class DemoCommand implements Callable<Integer> {
                 new String[] {"--start", "now", "--traces-per-second", Double.toString(tracesPerSecond),
                         // A visible trickle of malformed records, so the dead-letter topic has something to show.
                         "--malformed-rate", "0.01"}, System.currentTimeMillis());
+        // The anomalies early, so the shipped rules fire within the demo's first two minutes.
+        generator.anomalies = GeneratorConfig.demoAnomalies();
+        generator.anomalyCycleMillis = GeneratorConfig.DEMO_ANOMALY_CYCLE_MILLIS;
         submit(web, flinkConf, env -> GeneratorJob.buildTopology(env, generator, GeneratorJob.kafkaSink(bootstrap)), GENERATOR);
         IngestPolicies policies = IngestPolicies.load(ingest);
         submit(web, flinkConf, env -> IngestJob.attachSinks(
@@ -118,14 +141,31 @@ final class DemoCommand implements Callable<Integer> {
                 "telemetry-aggregate", "telemetry-aggregate",
                 prometheus == null ? null : prometheus.remoteWriteUrl(), root.resolve(".telemetry/archive"), false), AggregateJob.NAME);
 
-        System.out.println("jobs: " + GENERATOR + ", " + IngestJob.NAME + ", " + AggregateJob.NAME + "  (Ctrl-C stops everything)");
+        CepConfig cep = new CepConfig();
+        List<Rule> rules = RuleLoader.load(root.resolve("cep-rules"));
+        submit(web, flinkConf, env -> CepJob.kafkaTopology(env, bootstrap, ingest.topics, AggregateKafka.AGGREGATES_TOPIC, rules, cep,
+                alertmanager == null ? null : new AlertmanagerSink(alertmanager.url()), false), CepJob.NAME);
+
+        TailSamplingConfig tailSampling = TailSamplingConfig.load(root.resolve("deploy/config/tail-sampling.yaml"));
+        submit(web, flinkConf, env -> TraceJob.kafkaTopology(env, TraceConfig.of(tailSampling), bootstrap, ingest.topics,
+                TraceKafka.TRACES_TOPIC, TraceKafka.SUMMARIES_TOPIC, "telemetry-traces", "telemetry-traces",
+                root.resolve(".telemetry/trace-archive"), prometheus == null ? null : prometheus.remoteWriteUrl(), false), TraceJob.NAME);
+
+        System.out.println("jobs: " + String.join(", ", GENERATOR, IngestJob.NAME, AggregateJob.NAME, CepJob.NAME, TraceJob.NAME)
+                + "  (" + rules.size() + " rules from cep-rules/; Ctrl-C stops everything)");
         List<String> progressTopics = new java.util.ArrayList<>(ingest.topics.outputs());
-        progressTopics.add(AggregateKafka.AGGREGATES_TOPIC);
-        try (TopicProgress progress = new TopicProgress(bootstrap, progressTopics)) {
+        progressTopics.addAll(List.of(AggregateKafka.AGGREGATES_TOPIC, cep.alertsTopic, TraceKafka.TRACES_TOPIC, TraceKafka.SUMMARIES_TOPIC));
+        try (TopicProgress progress = new TopicProgress(bootstrap, progressTopics);
+             AlertFeed alerts = new AlertFeed(bootstrap, cep.alertsTopic)) {
             long start = System.currentTimeMillis();
+            long nextProgress = start + 10_000;
             while (seconds == 0 || System.currentTimeMillis() - start < seconds * 1000) {
-                Thread.sleep(10_000);
-                System.out.printf("[%s] %s%n", elapsed(start), progress.poll());
+                // Alerts as they are committed; the progress line every 10 s.
+                for (String alert : alerts.poll()) System.out.printf("[%s] %s%n", elapsed(start), alert);
+                if (System.currentTimeMillis() >= nextProgress) {
+                    System.out.printf("[%s] %s%n", elapsed(start), progress.poll());
+                    nextProgress += 10_000;
+                }
             }
         }
         System.exit(0);
@@ -144,19 +184,35 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * A real Prometheus for the aggregate job's windows (remote write) and Flink's own metrics (the
-     * reporter on 9249); the demo goes on without it where the Debian package is missing.
+     * A real Prometheus for the aggregate job's windows and the service graph (remote write) and
+     * Flink's own metrics (the reporter on 9249), evaluating the pipeline's own alert rules
+     * ({@code deploy/prometheus/pipeline-alerts.yml}) into the demo's Alertmanager; the demo goes on
+     * without it where the Debian package is missing.
      */
-    private static PrometheusServer startPrometheus(Path root) {
+    private static PrometheusServer startPrometheus(Path root, AlertmanagerServer alertmanager) {
         try {
-            PrometheusServer prometheus = PrometheusServer.builder()
+            PrometheusServer.Builder builder = PrometheusServer.builder()
                     .dataDir(root.resolve(".telemetry/demo/prometheus"))
                     .scrapeTarget("127.0.0.1:9249")
-                    .start();
+                    .ruleFile(root.resolve("deploy/prometheus/pipeline-alerts.yml"));
+            if (alertmanager != null) builder.alertmanager(alertmanager.url());
+            PrometheusServer prometheus = builder.start();
             System.out.println("Prometheus: " + prometheus.url() + " (aggregates: telemetry_red_*, telemetry_workload_*, ...; Flink: flink_*)");
             return prometheus;
         } catch (RuntimeException e) {
             System.out.println("Prometheus not started (" + e.getMessage().lines().findFirst().orElse("") + "): continuing without it");
+            return null;
+        }
+    }
+
+    /** The real Alertmanager the CEP job posts to; the demo goes on without it where the package is missing. */
+    private static AlertmanagerServer startAlertmanager(Path root) {
+        try {
+            AlertmanagerServer alertmanager = AlertmanagerServer.builder().dataDir(root.resolve(".telemetry/demo/alertmanager")).start();
+            System.out.println("Alertmanager: " + alertmanager.url() + " (alerts of the rules in cep-rules/)");
+            return alertmanager;
+        } catch (RuntimeException e) {
+            System.out.println("Alertmanager not started (" + e.getMessage().lines().findFirst().orElse("") + "): continuing without it");
             return null;
         }
     }
@@ -168,7 +224,17 @@ final class DemoCommand implements Callable<Integer> {
         topics.put(AggregateKafka.AGGREGATES_TOPIC, 2);
         topics.put(AggregateKafka.FORECASTS_TOPIC, 2);
         topics.put(AggregateKafka.DEAD_LETTER_TOPIC, 2);
+        topics.put(new CepConfig().alertsTopic, 2);
+        topics.put(TraceKafka.TRACES_TOPIC, 2);
+        topics.put(TraceKafka.SUMMARIES_TOPIC, 2);
         TopicProgress.createTopics(bootstrap, topics);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
     }
 
     private static String elapsed(long start) {

@@ -69,6 +69,22 @@ class RulesCommandTest {
     }
 
     @Test
+    void applyRefusesAnInvalidSetBeforeAskingTheCluster() throws Exception {
+        Path a = Files.writeString(dir.resolve("a.yaml"), "rules:\n  - {id: a1, kind: count, severity: info, match: {signal: log}, count: 0, within: 1s}\n");
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        // No cluster answers there: had apply asked it anything, the error would say so instead.
+        assertThat(run("rules", "apply", dir.toString(), "--rest", "http://127.0.0.1:" + closedPort)).isEqualTo(2);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).isEqualTo(a + ":2:72: rules[0].count: expected a positive integer up to 2147483647, got 0"
+                + " (a count rule fires on at least this many events, so 1 or more)\n"
+                + "1 problem in 1 file\n"
+                + "Nothing applied: the running telemetry-cep job is not touched.\n");
+    }
+
+    @Test
     void aMissingFolderExitsTwoNamingIt() {
         assertThat(run("rules", "validate", dir.resolve("nope").toString())).isEqualTo(2);
         assertThat(err.toString()).isEqualTo(dir.resolve("nope") + ": no such file or folder\n1 problem in 1 file\n");

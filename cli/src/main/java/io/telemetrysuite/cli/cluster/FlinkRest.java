@@ -93,14 +93,23 @@ public final class FlinkRest {
      * @return the job id
      */
     public String run(String jarId, String entryClass, List<String> args, @Nullable Integer parallelism, @Nullable String savepointPath) {
+        // Every operator has a uid: state that maps to nothing is a mistake to report, not to drop.
+        return run(jarId, entryClass, args, parallelism, savepointPath, false);
+    }
+
+    /**
+     * As above; {@code allowNonRestoredState} lets the job start although the savepoint holds state of
+     * operators it no longer has (what {@code rules apply} needs: a removed or edited rule's operator).
+     */
+    public String run(String jarId, String entryClass, List<String> args, @Nullable Integer parallelism, @Nullable String savepointPath,
+                      boolean allowNonRestoredState) {
         ObjectNode request = JSON.createObjectNode();
         request.put("entryClass", entryClass);
         request.putArray("programArgsList").addAll(args.stream().map(JSON.getNodeFactory()::textNode).toList());
         if (parallelism != null) request.put("parallelism", parallelism);
         if (savepointPath != null) {
             request.put("savepointPath", savepointPath);
-            // Every operator has a uid: state that maps to nothing is a mistake to report, not to drop.
-            request.put("allowNonRestoredState", false);
+            request.put("allowNonRestoredState", allowNonRestoredState);
         }
         JsonNode answer = post("/jars/" + jarId + "/run", request, Duration.ofMinutes(5));
         return answer.path("jobid").asText();

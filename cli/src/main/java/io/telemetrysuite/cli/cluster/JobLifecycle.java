@@ -11,7 +11,8 @@ import javax.annotation.Nullable;
 
 /**
  * Submitting, stopping and resubmitting a {@link ClusterJob}: what {@code submit}, {@code stop},
- * {@code upgrade} and {@code rescale} share.
+ * {@code upgrade}, {@code rescale} and {@code rules apply} share. The CEP job is always submitted on a
+ * frozen copy of its rules ({@link RuleSnapshots}).
  */
 public final class JobLifecycle {
     /** A savepoint of a job with a few MB of state takes seconds; a loaded machine gets room. */
@@ -56,7 +57,8 @@ public final class JobLifecycle {
             throw new IllegalStateException("Job " + job.flinkName + " already runs as " + j.id()
                     + "; `./telemetry upgrade " + job.shortName + "` replaces it with the current build, keeping its state.");
         });
-        return run(job, job.freshJar(root), args, parallelism, savepoint);
+        List<String> jobArgs = job == ClusterJob.CEP ? CepRulesArg.frozen(args, root) : args;
+        return run(job, job.freshJar(root), jobArgs, parallelism, savepoint, false);
     }
 
     /** Stops the running job with a savepoint; returns the savepoint's path. */
@@ -75,12 +77,46 @@ public final class JobLifecycle {
         Running running = running(job);
         Path jar = job.freshJar(root);
         String savepoint = stop(running);
-        String jobId = run(job, jar, running.args(), parallelism != null ? parallelism : running.parallelism(), savepoint);
+        String jobId = run(job, jar, running.args(), parallelism != null ? parallelism : running.parallelism(), savepoint, false);
         return new String[] {savepoint, jobId};
     }
 
-    private String run(ClusterJob job, Path jar, List<String> args, @Nullable Integer parallelism, @Nullable String savepoint) {
+    /**
+     * Stops the running job with a savepoint and runs the current build from it with other arguments, at
+     * the same parallelism; state of operators the new job no longer has is dropped (a removed rule's).
+     * The jar is built first, so a build that fails leaves the job running.
+     *
+     * @return the savepoint's path and the new job id
+     * @throws ResubmitFailed if the job was stopped but the new one could not be started
+     */
+    public String[] replace(ClusterJob job, Running running, List<String> args) {
+        Path jar = job.freshJar(root);
+        String savepoint = stop(running);
+        try {
+            return new String[] {savepoint, run(job, jar, args, running.parallelism(), savepoint, true)};
+        } catch (RuntimeException e) {
+            throw new ResubmitFailed(savepoint, e);
+        }
+    }
+
+    /** The job was stopped with a savepoint, but its replacement did not start: the savepoint is what the user needs. */
+    public static final class ResubmitFailed extends IllegalStateException {
+        public final String savepoint;
+
+        ResubmitFailed(String savepoint, RuntimeException cause) {
+            super(innermost(cause), cause);
+            this.savepoint = savepoint;
+        }
+    }
+
+    private static String innermost(Throwable e) {
+        while (e.getCause() != null && e.getCause() != e) e = e.getCause();
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    private String run(ClusterJob job, Path jar, List<String> args, @Nullable Integer parallelism, @Nullable String savepoint,
+                       boolean allowNonRestoredState) {
         String jarId = rest.upload(jar);
-        return rest.run(jarId, job.entryClass, args, parallelism, savepoint);
+        return rest.run(jarId, job.entryClass, args, parallelism, savepoint, allowNonRestoredState);
     }
 }

@@ -124,6 +124,26 @@ public class GeneratorConfig implements Serializable {
         return list;
     }
 
+    /** Cycle length of {@link #demoAnomalies()}. */
+    public static final long DEMO_ANOMALY_CYCLE_MILLIS = 600_000L;
+
+    /**
+     * The same five anomalies squeezed into the demo's first two minutes, so the shipped rules in
+     * {@code cep-rules/} fire soon after {@code ./telemetry demo} starts: the heartbeat stops at 20 s
+     * (alert 30 s later), the payment error burst at 40 s, the latency shift at 60 s (after 60 s of
+     * baseline), the failed logins at 80 s, and the CPU plateau, from 10 s, has held the rule's 2 minutes
+     * at 130 s. Repeats every {@link #DEMO_ANOMALY_CYCLE_MILLIS}.
+     */
+    public static List<AnomalySpec> demoAnomalies() {
+        List<AnomalySpec> list = new ArrayList<>();
+        list.add(new AnomalySpec(AnomalyKind.CPU_PLATEAU, "host-3", 10_000L, 180_000L, 0.95));
+        list.add(new AnomalySpec(AnomalyKind.HEARTBEAT_STOP, "host-5", 20_000L, 90_000L, 1.0));
+        list.add(new AnomalySpec(AnomalyKind.ERROR_BURST, "payment", 40_000L, 30_000L, 1.0));
+        list.add(new AnomalySpec(AnomalyKind.LATENCY_SHIFT, "/api/products", 60_000L, 240_000L, 4.0));
+        list.add(new AnomalySpec(AnomalyKind.FAILED_LOGINS, "dana.lee@example.com", 80_000L, 18_000L, 5.0));
+        return list;
+    }
+
     /** A deep copy, so a subtask can set its shard without touching the job's config. */
     public GeneratorConfig copy() {
         GeneratorConfig c = new GeneratorConfig();

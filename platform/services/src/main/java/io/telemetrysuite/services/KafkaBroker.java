@@ -27,10 +27,18 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -248,6 +256,61 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("Timed out creating topics " + partitions.keySet() + " on " + bootstrapServers(), e);
         }
+    }
+
+    /**
+     * Every committed record of {@code topic}, as a {@code read_committed} consumer sees it once every
+     * transaction on the topic is decided. A finished exactly-once job's last commit is not visible at
+     * once: the coordinator writes the commit markers into the partitions after the producer's commit
+     * returns, and until then the last stable offset stops short of the transaction. So this waits
+     * (up to {@code timeout}) until each partition's last stable offset reaches its high watermark, then
+     * reads up to it.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<TopicPartition, Long> end;
+        try (Admin admin = admin()) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            while (true) {
+                end = latestOffsets(admin, partitions, IsolationLevel.READ_COMMITTED);
+                if (end.equals(latestOffsets(admin, partitions, IsolationLevel.READ_UNCOMMITTED)) || System.nanoTime() > deadline) break;
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot read the offsets of " + topic + " on " + bootstrapServers(), e);
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+            consumer.assign(end.keySet());
+            consumer.seekToBeginning(end.keySet());
+            Map<TopicPartition, Long> stop = end;
+            while (stop.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() > deadline + Duration.ofSeconds(30).toNanos()) {
+                    throw new IllegalStateException("Timed out reading " + topic + " up to " + stop);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static Map<TopicPartition, Long> latestOffsets(Admin admin, List<TopicPartition> partitions, IsolationLevel isolation)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+        partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+        Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+        admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get(30, TimeUnit.SECONDS)
+                .forEach((p, info) -> offsets.put(p, info.offset()));
+        return offsets;
     }
 
     /** A new admin client for this broker; the caller closes it. */

@@ -46,6 +46,8 @@ public final class PrometheusServer extends LocalServer {
     private final List<String> scrapeTargets;
     private final Duration scrapeInterval;
     private final Duration outOfOrderWindow;
+    private final List<Path> ruleFiles;
+    private final List<String> alertmanagers;
 
     private PrometheusServer(Builder b) {
         super("Prometheus", "prometheus", resolveBinary(b.binary, BINARY_PROPERTY, DEFAULT_BINARY, "prometheus"),
@@ -53,6 +55,8 @@ public final class PrometheusServer extends LocalServer {
         this.scrapeTargets = List.copyOf(b.scrapeTargets);
         this.scrapeInterval = b.scrapeInterval;
         this.outOfOrderWindow = b.outOfOrderWindow;
+        this.ruleFiles = List.copyOf(b.ruleFiles);
+        this.alertmanagers = List.copyOf(b.alertmanagers);
     }
 
     /** A builder with the defaults: a free port, a temporary data directory, nothing scraped. */
@@ -124,6 +128,20 @@ public final class PrometheusServer extends LocalServer {
         return Double.valueOf(result.get(0).path("value").get(1).asText());
     }
 
+    /**
+     * The alerts the rule evaluator holds ({@code GET /api/v1/alerts}): the response's {@code data}
+     * object, whose {@code alerts} array has each alert's {@code labels} and {@code state}
+     * ({@code pending} or {@code firing}).
+     */
+    public JsonNode alerts() {
+        return api("/api/v1/alerts");
+    }
+
+    /** The loaded rule groups and each rule's health ({@code GET /api/v1/rules}): the response's {@code data} object. */
+    public JsonNode rules() {
+        return api("/api/v1/rules");
+    }
+
     /** The scrape targets' health ({@code GET /api/v1/targets}): the response's {@code data} object. */
     public JsonNode targets() {
         return api("/api/v1/targets");
@@ -176,6 +194,17 @@ public final class PrometheusServer extends LocalServer {
             yml.append("      - targets:\n");
             for (String target : scrapeTargets) yml.append("          - '").append(target).append("'\n");
         }
+        if (!ruleFiles.isEmpty()) {
+            yml.append("rule_files:\n");
+            for (Path rules : ruleFiles) yml.append("  - '").append(rules.toAbsolutePath()).append("'\n");
+        }
+        if (!alertmanagers.isEmpty()) {
+            yml.append("alerting:\n");
+            yml.append("  alertmanagers:\n");
+            yml.append("    - static_configs:\n");
+            yml.append("        - targets:\n");
+            for (String target : alertmanagers) yml.append("            - '").append(target).append("'\n");
+        }
         return yml.toString();
     }
 
@@ -189,8 +218,37 @@ public final class PrometheusServer extends LocalServer {
         private final List<String> scrapeTargets = new ArrayList<>();
         private Duration scrapeInterval = Duration.ofSeconds(1);
         private Duration outOfOrderWindow = Duration.ofDays(30);
+        private final List<Path> ruleFiles = new ArrayList<>();
+        private final List<String> alertmanagers = new ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * A rule file ({@code rule_files}) to evaluate every scrape interval, e.g.
+         * {@code deploy/prometheus/pipeline-alerts.yml}. Prometheus refuses to start on a file that
+         * does not parse, so a broken rule fails {@link #start()} with the log's complaint.
+         */
+        public Builder ruleFile(Path rules) {
+            ruleFiles.add(Objects.requireNonNull(rules));
+            return this;
+        }
+
+        /**
+         * An Alertmanager that firing alerts are sent to ({@code alerting.alertmanagers}): its
+         * {@code http://host:port} URL (e.g. {@link AlertmanagerServer#url()}) or {@code host:port}.
+         */
+        public Builder alertmanager(String urlOrHostPort) {
+            String target = Objects.requireNonNull(urlOrHostPort);
+            if (target.contains("://")) {
+                URI uri = URI.create(target);
+                if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
+                    throw new IllegalArgumentException("An Alertmanager under a path prefix is not supported: " + target);
+                }
+                target = uri.getHost() + ":" + uri.getPort();
+            }
+            alertmanagers.add(target);
+            return this;
+        }
 
         /** A {@code host:port} to scrape {@code /metrics} from, e.g. Flink's Prometheus reporter. */
         public Builder scrapeTarget(String hostPort) {

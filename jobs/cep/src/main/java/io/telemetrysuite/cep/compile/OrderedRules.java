@@ -23,7 +23,7 @@ import org.apache.flink.util.Collector;
  * <p>Why one operator for several rules: per rule, every event cost a record through the shuffle, a
  * pending-state entry and an event-time timer, and the timers dominated the profile (one priority-queue
  * insertion and removal per rule per event). Shared, it is one of each per event. The rules' own state
- * stays per rule (named {@code <rule id>/...}), so a savepoint still restores every unchanged rule; see
+ * stays per rule (named {@code <rule uid>/...}), so a savepoint still restores every unchanged rule; see
  * {@link RuleCompiler} for what this costs.
  */
 public final class OrderedRules extends KeyedProcessFunction<String, GroupEvent, Alert> {
@@ -35,10 +35,10 @@ public final class OrderedRules extends KeyedProcessFunction<String, GroupEvent,
 
     public OrderedRules(List<RuleStateMachine> rules) {
         this.rules = List.copyOf(rules);
-        this.ruleIds = rules.stream().map(r -> r.rule().id).toArray(String[]::new);
+        this.ruleIds = rules.stream().map(r -> RuleCompiler.uid(r.rule())).toArray(String[]::new);
     }
 
-    /** The rule ids in the order {@link GroupEvent#events} must follow. */
+    /** The rules' uids in the order {@link GroupEvent#events} must follow. */
     public String[] ruleIds() {
         return ruleIds.clone();
     }

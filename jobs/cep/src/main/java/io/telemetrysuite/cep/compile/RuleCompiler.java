@@ -27,27 +27,35 @@ import org.apache.flink.util.OutputTag;
  * </pre>
  *
  * <p>{@code count}, {@code sequence} and after/expect {@code absence} are Flink CEP patterns
- * ({@link RulePatterns}), each its own keyed operator with uid {@code cep-rule-<id>} (an after/expect
- * rule has a second one, {@code cep-rule-<id>-resolve}, for its {@code resolved}). {@code threshold},
- * {@code baseline} and heartbeat {@code absence} are keyed state machines ({@link HeldConditionFunction},
- * {@link HeartbeatFunction}) because they need to remember that an alert is firing to send its
- * {@code resolved}, which CEP matches cannot; those of one signal and one {@code by} share one
- * {@link OrderedRules} operator, uid {@code cep-rules-<signal>-by-<by,...>}, which keeps each rule's
- * state under the rule's id. A rule with a cooldown gets one more operator, {@code cep-rule-<id>-cooldown}.
+ * ({@link RulePatterns}), each its own keyed operator with uid {@code cep-rule-<id>-<content hash>}
+ * ({@link #uid}; an after/expect rule has a second one, {@code <uid>-resolve}, for its {@code resolved}).
+ * {@code threshold}, {@code baseline} and heartbeat {@code absence} are keyed state machines
+ * ({@link HeldConditionFunction}, {@link HeartbeatFunction}) because they need to remember that an alert
+ * is firing to send its {@code resolved}, which CEP matches cannot; those of one signal and one
+ * {@code by} share one {@link OrderedRules} operator, uid {@code cep-rules-<signal>-by-<by,...>}, in which
+ * each rule's state is named after the rule's own uid ({@code <uid>/hold}, ...). A rule with a cooldown
+ * gets one more operator, {@code <uid>-cooldown}.
  *
- * <p>Savepoints: every CEP rule's state is its operator's, and every state machine's is its own named
- * state in the shared operator, whose uid depends only on the signal and the key attributes; so adding,
- * removing or editing rules keeps the state of every other rule. The trade-off of sharing: a rule whose
- * {@code by} changes moves to another operator and starts afresh (it would anyway: its keys changed);
- * the state of a removed state-machine rule stays in its group's savepoint until the group itself goes
- * (it is never read; restoring with {@code --allowNonRestoredState} is not needed), and re-adding a rule
- * with the same id and kind picks that state up again. The web UI shows the group, not each rule.
+ * <p>Savepoints: a CEP rule's state is its operator's, and a state machine's is its own named state in
+ * the shared operator, whose uid depends only on the signal and the key attributes; either way the name
+ * carries the rule's content hash, so across {@code rules apply} an unchanged rule keeps its state and an
+ * edited one starts empty, whatever else is added or removed. The trade-offs of sharing: the state of a
+ * removed (or edited) state-machine rule stays in its group's savepoint, never read, until the group
+ * itself goes; a rule whose {@code by} changes moves to another operator (it starts empty anyway, being
+ * edited); the web UI shows the group, not each rule.
  */
 public final class RuleCompiler {
     private RuleCompiler() {}
 
+    /**
+     * The state identity of a rule: {@code cep-rule-<id>-<first 8 hex digits of the SHA-256 of what the rule
+     * does>} ({@link RuleContent}). An unchanged rule keeps its uid, and so its state, across a savepoint
+     * ({@code rules apply}); an edited one gets a new uid and starts empty, because the state of the old
+     * pattern (a CEP shared buffer, a hold with another condition) need not fit the new one. Where the rule
+     * is written does not count, so moving it to another file keeps its state.
+     */
     public static String uid(Rule rule) {
-        return "cep-rule-" + rule.id;
+        return "cep-rule-" + rule.id + "-" + RuleContent.hash(rule);
     }
 
     /** The uid of the operator that runs the state-machine rules of {@code signal} keyed by {@code by}. */
@@ -122,7 +130,7 @@ public final class RuleCompiler {
      */
     private static List<DataStream<Alert>> orderedRules(Signal signal, RuleSelector.Group group, DataStream<GroupEvent> events) {
         List<RuleStateMachine> machines = group.rules.stream().map(RuleCompiler::stateMachine).toList();
-        String ids = String.join(", ", group.ruleIds);
+        String ids = String.join(", ", group.rules.stream().map(r -> r.id).toList());
         SingleOutputStreamOperator<Alert> alerts = events.keyBy(g -> g.key, Types.STRING)
                 .process(new OrderedRules(machines), TypeInformation.of(Alert.class))
                 .uid(groupUid(signal, group.by))

@@ -44,7 +44,7 @@ public final class RuleSelector<T> extends ProcessFunction<T, RuleEvent> {
         public Group(List<Rule> rules, OutputTag<GroupEvent> output) {
             this.rules = List.copyOf(rules);
             this.by = rules.get(0).by;
-            this.ruleIds = rules.stream().map(r -> r.id).toArray(String[]::new);
+            this.ruleIds = rules.stream().map(RuleCompiler::uid).toArray(String[]::new);
             this.extraAttributes = rules.stream().map(Alerts::extraAttributes).toList();
             this.output = output;
         }

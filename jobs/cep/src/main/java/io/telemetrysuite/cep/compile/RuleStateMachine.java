@@ -12,8 +12,9 @@ import org.apache.flink.util.Collector;
  * The keyed state machine of one rule that is not a CEP pattern ({@code threshold}, {@code baseline},
  * heartbeat {@code absence}), run by {@link OrderedRules} next to the other such rules of the same
  * signal and key: it sees each key's events in event-time order and keeps its own state, named after
- * its rule ({@link #stateName}), so a savepoint restores it for as long as the rule is unchanged,
- * whatever other rules are added to or removed from its operator.
+ * its rule's uid, content hash included ({@link #stateName}), so a savepoint restores it for as long as
+ * the rule is unchanged, whatever other rules are added to or removed from its operator, and an edited
+ * rule starts empty.
  */
 public abstract class RuleStateMachine implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -28,9 +29,9 @@ public abstract class RuleStateMachine implements Serializable {
         return rule;
     }
 
-    /** {@code <rule id>/<name>}: the rule's own state in the shared operator. */
+    /** {@code <rule uid>/<name>}: the rule's own state in the shared operator. */
     protected final String stateName(String name) {
-        return rule.id + "/" + name;
+        return RuleCompiler.uid(rule) + "/" + name;
     }
 
     /** Creates the rule's state handles (called from the operator's {@code open}). */
