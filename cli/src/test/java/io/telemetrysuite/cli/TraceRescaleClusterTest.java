@@ -27,6 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -129,6 +130,9 @@ class TraceRescaleClusterTest {
         // A checkpoint that covers every first half: from here on those spans live in keyed state, behind the job's offsets.
         awaitCommittedOffsets();
         assertThat(ours(SUMMARIES)).as("nothing decided before the rescale").isEmpty();
+        // The job has read them; with them gone the first halves exist only in its state, so a rescaled job that
+        // lost it (the source starts from the earliest offset without state) would emit split traces, not whole ones.
+        deleteAllRecords();
 
         String rescaled = cli("rescale", "traces", "2", "--rest", flink.restUrl());
         String newJob = group(rescaled, "Rescaled telemetry-traces to parallelism 2: job id (\\w+)");
@@ -136,6 +140,8 @@ class TraceRescaleClusterTest {
         rest.awaitState(newJob, "RUNNING", WAIT);
         assertThat(rest.jobConfig(newJob).path("execution-config").path("job-parallelism").asInt()).isEqualTo(2);
         assertThat(assemblyParallelism(newJob)).isEqualTo(2);
+        assertThat(flink.getJson("/jobs/" + newJob + "/checkpoints").path("counts").path("restored").asInt())
+                .as("the new job started from the savepoint").isEqualTo(1);
 
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (List<Span> trace : traces) trace.subList(3, trace.size()).forEach(s -> send(producer, null, s));
@@ -244,6 +250,20 @@ class TraceRescaleClusterTest {
             }
             throw new AssertionError("The trace job committed " + committed + " on " + SPANS + ", not " + end + ", within " + WAIT
                     + "; jobs: " + flink.getJson("/jobs/overview"));
+        }
+    }
+
+    /** Deletes the spans topic's records up to its current end, on every partition. */
+    private static void deleteAllRecords() throws Exception {
+        try (Admin admin = kafka.admin()) {
+            int partitions = admin.describeTopics(List.of(SPANS)).allTopicNames().get().get(SPANS).partitions().size();
+            Map<TopicPartition, RecordsToDelete> all = new LinkedHashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                TopicPartition tp = new TopicPartition(SPANS, p);
+                long end = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset();
+                all.put(tp, RecordsToDelete.beforeOffset(end));
+            }
+            admin.deleteRecords(all).all().get();
         }
     }
 
