@@ -8,6 +8,7 @@ import io.telemetrysuite.aggregate.prometheus.AggregateSeries;
 import io.telemetrysuite.ingest.IngestJob;
 import io.telemetrysuite.ingest.IngestStreams;
 import io.telemetrysuite.ingest.IngestTopics;
+import io.telemetrysuite.ingest.KafkaJobOptions;
 import io.telemetrysuite.model.Aggregate;
 import io.telemetrysuite.model.DeadLetter;
 import java.nio.file.Path;
@@ -174,19 +175,20 @@ public final class AggregateJob {
     }
 
     /**
-     * Cluster entry point: {@code --bootstrap-servers HOST:PORT} (default 127.0.0.1:9092),
+     * Cluster entry point: the Kafka options of {@link KafkaJobOptions} (group default {@code telemetry-aggregate}),
      * {@code --prometheus URL} (remote write; optional), {@code --archive DIR} (Parquet; optional, a path every
      * TaskManager can write, e.g. a shared file system), {@code --config FILE} (aggregate config YAML).
      */
     public static void main(String[] args) throws Exception {
         ParameterTool params = ParameterTool.fromArgs(args);
         AggregateConfig config = AggregateConfigLoader.load(params.has("config") ? Path.of(params.get("config")) : null);
+        KafkaJobOptions kafka = KafkaJobOptions.from(params, "telemetry-aggregate");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(IngestJob.baseConfiguration());
         env.enableCheckpointing(Duration.ofSeconds(10).toMillis());
         env.getConfig().setGlobalJobParameters(params);
-        kafkaTopology(env, config, params.get("bootstrap-servers", "127.0.0.1:9092"), new IngestTopics(), AggregateKafka.AGGREGATES_TOPIC,
-                AggregateKafka.FORECASTS_TOPIC, AggregateKafka.DEAD_LETTER_TOPIC, "telemetry-aggregate", "telemetry-aggregate", params.get("prometheus"),
-                params.has("archive") ? Path.of(params.get("archive")) : null, false);
+        kafkaTopology(env, config, kafka.bootstrapServers(), kafka.ingestTopics(), kafka.topic(AggregateKafka.AGGREGATES_TOPIC),
+                kafka.topic(AggregateKafka.FORECASTS_TOPIC), kafka.topic(AggregateKafka.DEAD_LETTER_TOPIC), kafka.group(),
+                kafka.transactionalIdPrefix(), params.get("prometheus"), params.has("archive") ? Path.of(params.get("archive")) : null, false);
         env.execute(NAME);
     }
 

@@ -10,6 +10,7 @@ import io.telemetrysuite.cep.rule.Signal;
 import io.telemetrysuite.ingest.IngestJob;
 import io.telemetrysuite.ingest.IngestStreams;
 import io.telemetrysuite.ingest.IngestTopics;
+import io.telemetrysuite.ingest.KafkaJobOptions;
 import io.telemetrysuite.ingest.sink.ExactlyOnceKafka;
 import io.telemetrysuite.ingest.source.EventJsonDeserializer;
 import io.telemetrysuite.model.Aggregate;
@@ -155,18 +156,22 @@ public final class CepJob {
     }
 
     /**
-     * Cluster entry point: {@code --bootstrap-servers HOST:PORT} (default 127.0.0.1:9092), {@code --rules DIR}
-     * (default {@code cep-rules}), {@code --alertmanager URL} (optional, e.g. http://127.0.0.1:9093); refuses
-     * to start on an invalid rule set.
+     * Cluster entry point: the Kafka options of {@link KafkaJobOptions} (group default {@code telemetry-cep}),
+     * {@code --rules DIR} (default {@code cep-rules}), {@code --alertmanager URL} (optional, e.g.
+     * http://127.0.0.1:9093); refuses to start on an invalid rule set.
      */
     public static void main(String[] args) throws Exception {
         ParameterTool params = ParameterTool.fromArgs(args);
         List<Rule> rules = RuleLoader.load(Path.of(params.get("rules", "cep-rules")));
         CepConfig config = new CepConfig();
+        KafkaJobOptions kafka = KafkaJobOptions.from(params, config.consumerGroup);
+        config.alertsTopic = kafka.topic(config.alertsTopic);
+        config.consumerGroup = kafka.group();
+        config.transactionalIdPrefix = kafka.transactionalIdPrefix();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(IngestJob.baseConfiguration());
         env.enableCheckpointing(config.checkpointInterval.toMillis());
         env.getConfig().setGlobalJobParameters(params);
-        kafkaTopology(env, params.get("bootstrap-servers", "127.0.0.1:9092"), new IngestTopics(), AggregateKafka.AGGREGATES_TOPIC, rules, config,
+        kafkaTopology(env, kafka.bootstrapServers(), kafka.ingestTopics(), kafka.topic(AggregateKafka.AGGREGATES_TOPIC), rules, config,
                 params.has("alertmanager") ? new AlertmanagerSink(params.get("alertmanager")) : null, false);
         env.execute(NAME);
     }

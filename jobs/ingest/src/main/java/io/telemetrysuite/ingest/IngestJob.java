@@ -154,11 +154,20 @@ public final class IngestJob {
         return conf;
     }
 
-    /** Cluster entry point: Kafka in, Kafka out, exactly once. {@code --config FILE} overrides the defaults. */
+    /**
+     * Cluster entry point: Kafka in, Kafka out, exactly once. {@code --config FILE} overrides the defaults;
+     * {@link KafkaJobOptions}' options, when given, override the file.
+     */
     public static void main(String[] args) throws Exception {
         ParameterTool params = ParameterTool.fromArgs(args);
         IngestConfig config = IngestConfigLoader.load(params.get("config"));
-        if (params.has("bootstrap-servers")) config.bootstrapServers = params.get("bootstrap-servers");
+        KafkaJobOptions kafka = KafkaJobOptions.from(params, config.consumerGroup);
+        if (params.has("bootstrap-servers")) config.bootstrapServers = kafka.bootstrapServers();
+        if (params.has("topic-prefix")) config.topics = config.topics.withPrefix(kafka.topicPrefix());
+        if (params.has("group")) {
+            config.consumerGroup = kafka.group();
+            config.transactionalIdPrefix = kafka.transactionalIdPrefix();
+        }
         IngestPolicies policies = IngestPolicies.load(config);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(baseConfiguration());

@@ -2,6 +2,7 @@ package io.telemetrysuite.traces;
 
 import io.telemetrysuite.ingest.IngestJob;
 import io.telemetrysuite.ingest.IngestTopics;
+import io.telemetrysuite.ingest.KafkaJobOptions;
 import io.telemetrysuite.model.Span;
 import io.telemetrysuite.model.Trace;
 import io.telemetrysuite.traces.archive.TraceArchive;
@@ -97,7 +98,7 @@ public final class TraceJob {
     }
 
     /**
-     * Cluster entry point: {@code --bootstrap-servers HOST:PORT} (default 127.0.0.1:9092),
+     * Cluster entry point: the Kafka options of {@link KafkaJobOptions} (group default {@code telemetry-traces}),
      * {@code --tail-sampling FILE} (the Collector's tail_sampling YAML; default: keep every trace),
      * {@code --archive DIR} (Parquet; optional, a path every TaskManager can write), {@code --prometheus URL}
      * (remote write of the service-graph series; optional).
@@ -107,11 +108,12 @@ public final class TraceJob {
         TraceConfig config = params.has("tail-sampling")
                 ? TraceConfig.of(TailSamplingConfig.load(Path.of(params.get("tail-sampling"))))
                 : TraceConfig.keepAll();
+        KafkaJobOptions kafka = KafkaJobOptions.from(params, "telemetry-traces");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(IngestJob.baseConfiguration());
         env.enableCheckpointing(Duration.ofSeconds(10).toMillis());
         env.getConfig().setGlobalJobParameters(params);
-        kafkaTopology(env, config, params.get("bootstrap-servers", "127.0.0.1:9092"), new IngestTopics(), TraceKafka.TRACES_TOPIC,
-                TraceKafka.SUMMARIES_TOPIC, "telemetry-traces", "telemetry-traces",
+        kafkaTopology(env, config, kafka.bootstrapServers(), kafka.ingestTopics(), kafka.topic(TraceKafka.TRACES_TOPIC),
+                kafka.topic(TraceKafka.SUMMARIES_TOPIC), kafka.group(), kafka.transactionalIdPrefix(),
                 params.has("archive") ? Path.of(params.get("archive")) : null, params.get("prometheus"), false);
         env.execute(NAME);
     }
