@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import javax.annotation.Nullable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,17 +32,21 @@ final class AlertFeed implements AutoCloseable {
         consumer.subscribe(List.of(topic));
     }
 
+    /** One record of the alerts topic: the alert and its line, or only a line saying why it could not be read. */
+    record Entry(@Nullable Alert alert, String line) {}
+
     /** The alerts committed since the last call, waiting up to a second for the first. */
-    List<String> poll() {
-        List<String> lines = new ArrayList<>();
+    List<Entry> poll() {
+        List<Entry> entries = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
             try {
-                lines.add(describe(EventJson.fromBytes(record.value(), Alert.class)));
+                Alert alert = EventJson.fromBytes(record.value(), Alert.class);
+                entries.add(new Entry(alert, describe(alert)));
             } catch (java.io.IOException | RuntimeException e) {
-                lines.add("(unreadable alert at offset " + record.offset() + ": " + e.getMessage() + ")");
+                entries.add(new Entry(null, "(unreadable alert at offset " + record.offset() + ": " + e.getMessage() + ")"));
             }
         }
-        return lines;
+        return entries;
     }
 
     static String describe(Alert alert) {

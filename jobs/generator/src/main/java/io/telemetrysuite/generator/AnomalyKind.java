@@ -14,5 +14,7 @@ public enum AnomalyKind {
      * One user fails to log in several times, then succeeds from an IP address not seen before
      * (target: the user's e-mail; magnitude: number of failures).
      */
-    FAILED_LOGINS
+    FAILED_LOGINS,
+    /** One host's memory use stays high, as with a leak or an oversized cache (target: host name; magnitude: used share 0..1). */
+    MEMORY_PRESSURE
 }

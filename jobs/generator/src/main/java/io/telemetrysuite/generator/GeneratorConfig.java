@@ -124,23 +124,39 @@ public class GeneratorConfig implements Serializable {
         return list;
     }
 
-    /** Cycle length of {@link #demoAnomalies()}. */
-    public static final long DEMO_ANOMALY_CYCLE_MILLIS = 600_000L;
+    /** Cycle length of {@link #demoAnomalies()}: the schedule repeats every 15 minutes of a long demo. */
+    public static final long DEMO_ANOMALY_CYCLE_MILLIS = 900_000L;
 
     /**
-     * The same five anomalies squeezed into the demo's first two minutes, so the shipped rules in
-     * {@code cep-rules/} fire soon after {@code ./telemetry demo} starts: the heartbeat stops at 20 s
-     * (alert 30 s later), the payment error burst at 40 s, the latency shift at 60 s (after 60 s of
-     * baseline), the failed logins at 80 s, and the CPU plateau, from 10 s, has held the rule's 2 minutes
-     * at 130 s. Repeats every {@link #DEMO_ANOMALY_CYCLE_MILLIS}.
+     * How far in the past the demo's workload starts. The longest hold among the shipped rules is
+     * host-memory-high's 5 minutes, so no live workload can fire it within the demo's first two minutes:
+     * the demo starts the workload this long ago and replays that history faster than real time.
+     */
+    public static final long DEMO_HISTORY_MILLIS = 330_000L;
+
+    /**
+     * One anomaly for each rule in {@code cep-rules/}, timed so that every rule fires within the first
+     * {@link #DEMO_HISTORY_MILLIS} of the schedule (offsets from its start, alert times for the shipped rules):
+     * <ul>
+     *   <li>MEMORY_PRESSURE on host-2 from 0 s: host-memory-high (5 m) fires at 300 s;
+     *   <li>CPU_PLATEAU on host-3 from 170 s: host-cpu-plateau (2 m) fires at 290 s;
+     *   <li>LATENCY_SHIFT x4 on /api/products from 240 s, after 4 minutes of baseline (the rule needs 120
+     *       points, two a second at most): products-latency-shift fires at about 245 s;
+     *   <li>ERROR_BURST on payment from 250 s: payment-error-burst fires once 50 calls failed, at about 265 s;
+     *   <li>HEARTBEAT_STOP on host-5 from 255 s (last sample at 250 s): host-heartbeat-stopped fires at 280 s;
+     *   <li>FAILED_LOGINS of dana.lee@example.com from 265 s: five failures 3 s apart from one address,
+     *       login-failures-from-one-address fires at the fifth (about 277 s), failed-logins-then-success at
+     *       the success (280 s).
+     * </ul>
      */
     public static List<AnomalySpec> demoAnomalies() {
         List<AnomalySpec> list = new ArrayList<>();
-        list.add(new AnomalySpec(AnomalyKind.CPU_PLATEAU, "host-3", 10_000L, 180_000L, 0.95));
-        list.add(new AnomalySpec(AnomalyKind.HEARTBEAT_STOP, "host-5", 20_000L, 90_000L, 1.0));
-        list.add(new AnomalySpec(AnomalyKind.ERROR_BURST, "payment", 40_000L, 30_000L, 1.0));
-        list.add(new AnomalySpec(AnomalyKind.LATENCY_SHIFT, "/api/products", 60_000L, 240_000L, 4.0));
-        list.add(new AnomalySpec(AnomalyKind.FAILED_LOGINS, "dana.lee@example.com", 80_000L, 18_000L, 5.0));
+        list.add(new AnomalySpec(AnomalyKind.MEMORY_PRESSURE, "host-2", 0L, 330_000L, 0.95));
+        list.add(new AnomalySpec(AnomalyKind.CPU_PLATEAU, "host-3", 170_000L, 160_000L, 0.95));
+        list.add(new AnomalySpec(AnomalyKind.LATENCY_SHIFT, "/api/products", 240_000L, 60_000L, 4.0));
+        list.add(new AnomalySpec(AnomalyKind.ERROR_BURST, "payment", 250_000L, 30_000L, 1.0));
+        list.add(new AnomalySpec(AnomalyKind.HEARTBEAT_STOP, "host-5", 255_000L, 60_000L, 1.0));
+        list.add(new AnomalySpec(AnomalyKind.FAILED_LOGINS, "dana.lee@example.com", 265_000L, 18_000L, 5.0));
         return list;
     }
 

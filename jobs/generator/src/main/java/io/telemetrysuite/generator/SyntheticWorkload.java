@@ -151,8 +151,6 @@ public final class SyntheticWorkload {
     private long windowStart;
     private final Batch<Span> spanBatch;
     private final Batch<LogRecord> logBatch;
-    private int spanBatchTarget;
-    private int logBatchTarget;
     /** [frontend instance][route][code index]. */
     private final HistAcc[][][] serverHist;
     /** [calling instance][called service]. */
@@ -273,8 +271,6 @@ public final class SyntheticWorkload {
         out = new ArrayList<>();
         active.clear();
         active.addAll(anomaliesBetween(windowStart, windowEnd));
-        spanBatchTarget = drawBatchSize();
-        logBatchTarget = drawBatchSize();
 
         double expected = expectedTracesPerSecond(windowStart + cfg.tickMillis / 2) * cfg.tickMillis / 1000.0;
         long traces = stochasticRound(expected * Math.max(0, 1 + cfg.noise * r.nextGaussian()));
@@ -462,7 +458,6 @@ public final class SyntheticWorkload {
             }
         }
         spanBatch.add(inst.index, node.scope, b.build(), end);
-        if (spanBatch.size >= spanBatchTarget) flushSpans();
     }
 
     /** Where the route fails when an error burst covers the time and the route reaches its service; else null. */
@@ -506,8 +501,12 @@ public final class SyntheticWorkload {
         return errorDetails.computeIfAbsent(n, ErrorDetail::new);
     }
 
+    /** The window's spans as export requests, cut in the order they ended ({@link Batch#cut}). */
     private void flushSpans() {
-        if (spanBatch.size == 0) return;
+        while (spanBatch.cut(drawBatchSize())) spanRequest();
+    }
+
+    private void spanRequest() {
         ExportTraceServiceRequest.Builder req = ExportTraceServiceRequest.newBuilder();
         for (Instance inst : cat.instances) {
             ResourceSpans.Builder rs = null;
@@ -520,8 +519,6 @@ public final class SyntheticWorkload {
             if (rs != null) req.addResourceSpans(rs);
         }
         message(cfg.spansTopic, null, req.build().toByteArray(), spanBatch.maxTimeNanos / MS);
-        spanBatch.clear();
-        spanBatchTarget = drawBatchSize();
     }
 
     // ---------------------------------------------------------------- logs
@@ -557,11 +554,14 @@ public final class SyntheticWorkload {
         if (a2 != null) b.addAttributes(a2);
         logBatch.add(inst.index, 0, b.build(), timeNanos);
         stats.logRecords++;
-        if (logBatch.size >= logBatchTarget) flushLogs();
     }
 
+    /** The window's log records as export requests, cut in time order like the spans. */
     private void flushLogs() {
-        if (logBatch.size == 0) return;
+        while (logBatch.cut(drawBatchSize())) logRequest();
+    }
+
+    private void logRequest() {
         ExportLogsServiceRequest.Builder req = ExportLogsServiceRequest.newBuilder();
         for (Instance inst : cat.instances) {
             List<LogRecord> logs = logBatch.bucket(inst.index, 0);
@@ -570,8 +570,6 @@ public final class SyntheticWorkload {
                     .addScopeLogs(ScopeLogs.newBuilder().setScope(logScopes[inst.service.index]).addAllLogRecords(logs)));
         }
         message(cfg.logsTopic, null, req.build().toByteArray(), logBatch.maxTimeNanos / MS);
-        logBatch.clear();
-        logBatchTarget = drawBatchSize();
     }
 
     // ---------------------------------------------------------------- suite records
@@ -695,7 +693,11 @@ public final class SyntheticWorkload {
                     sum += core;
                 }
                 s.memoryTotalBytes = MEMORY_TOTAL;
-                s.memoryUsedBytes = (long) (MEMORY_TOTAL * Math.min(0.95, 0.35 + 0.2 * load + 0.02 * r.nextGaussian()));
+                Anomaly memory = hostAnomaly(AnomalyKind.MEMORY_PRESSURE, host, t);
+                double used = memory != null
+                        ? Math.min(0.99, memory.magnitude + 0.005 * r.nextGaussian())
+                        : Math.min(0.95, 0.35 + 0.2 * load + 0.02 * r.nextGaussian());
+                s.memoryUsedBytes = (long) (MEMORY_TOTAL * used);
                 s.cacheMisses = (long) (2e6 * (0.2 + load) * (1 + 0.1 * r.nextGaussian()));
                 s.diskReadBytesPerSec = 4e6 * (0.3 + load) * Math.exp(0.3 * r.nextGaussian());
                 s.diskWriteBytesPerSec = 2e6 * (0.3 + load) * Math.exp(0.3 * r.nextGaussian());
@@ -848,12 +850,24 @@ public final class SyntheticWorkload {
         return z ^ (z >>> 31);
     }
 
-    /** Items grouped by (instance, scope) until they are flushed as one export request. */
+    /**
+     * A window's items, exported the way an SDK and the Collector's batch processor do it: an item joins
+     * a batch when it ends, and a batch goes out when it is full or {@link #BATCH_TIMEOUT_NANOS} after its
+     * first item, grouped by (instance, scope). Items are generated trace by trace, in start order; cut in
+     * that order, a fast span would wait in a batch for a slow span of the same window to end, arrive
+     * seconds after spans that started later, and be late for every event-time consumer.
+     */
     private static final class Batch<T> {
+        /** The batch processor's default {@code timeout}. */
+        static final long BATCH_TIMEOUT_NANOS = 200 * MS;
+
         private final List<T>[] buckets;
         private final int scopes;
-        int size;
+        private final List<Pending<T>> pending = new ArrayList<>();
+        private int next;
         long maxTimeNanos;
+
+        private record Pending<T>(int bucket, T item, long timeNanos) {}
 
         @SuppressWarnings("unchecked")
         Batch(int instances, int scopes) {
@@ -863,19 +877,34 @@ public final class SyntheticWorkload {
         }
 
         void add(int instance, int scope, T item, long timeNanos) {
-            buckets[instance * scopes + scope].add(item);
-            size++;
-            if (timeNanos > maxTimeNanos) maxTimeNanos = timeNanos;
+            pending.add(new Pending<>(instance * scopes + scope, item, timeNanos));
+        }
+
+        /**
+         * Fills the buckets with the next batch of at most {@code size} items, in end-time order; false
+         * (and the window's items dropped) when none is left.
+         */
+        boolean cut(int size) {
+            for (List<T> b : buckets) b.clear();
+            if (next == 0) pending.sort(java.util.Comparator.comparingLong(Pending::timeNanos));
+            if (next >= pending.size()) {
+                pending.clear();
+                next = 0;
+                return false;
+            }
+            long first = pending.get(next).timeNanos();
+            int taken = 0;
+            while (next < pending.size() && taken < size && pending.get(next).timeNanos() - first <= BATCH_TIMEOUT_NANOS) {
+                Pending<T> p = pending.get(next++);
+                buckets[p.bucket()].add(p.item());
+                maxTimeNanos = p.timeNanos();
+                taken++;
+            }
+            return true;
         }
 
         List<T> bucket(int instance, int scope) {
             return buckets[instance * scopes + scope];
-        }
-
-        void clear() {
-            for (List<T> b : buckets) b.clear();
-            size = 0;
-            maxTimeNanos = 0;
         }
     }
 
