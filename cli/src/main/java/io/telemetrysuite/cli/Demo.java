@@ -85,6 +85,8 @@ final class Demo implements AutoCloseable {
     }
 
     final long startedMillis;
+    /** Event time at which the workload, and its anomaly schedule, starts. */
+    final long workloadStartMillis;
     final String bootstrap;
     final URI webUi;
     @Nullable final PrometheusServer prometheus;
@@ -97,10 +99,11 @@ final class Demo implements AutoCloseable {
     private final MiniCluster cluster;
     private boolean closed;
 
-    private Demo(long startedMillis, String bootstrap, URI webUi, @Nullable PrometheusServer prometheus,
+    private Demo(long startedMillis, long workloadStartMillis, String bootstrap, URI webUi, @Nullable PrometheusServer prometheus,
                  @Nullable AlertmanagerServer alertmanager, List<Rule> rules, String alertsTopic, PrintStream out,
                  List<String> progressTopics, @Nullable KafkaBroker ownBroker, MiniCluster cluster) {
         this.startedMillis = startedMillis;
+        this.workloadStartMillis = workloadStartMillis;
         this.bootstrap = bootstrap;
         this.webUi = webUi;
         this.prometheus = prometheus;
@@ -146,6 +149,9 @@ final class Demo implements AutoCloseable {
             Configuration flinkConf = GlobalConfiguration.loadConfiguration(o.root.resolve("flink-conf").toString());
             flinkConf.addAll(IngestJob.baseConfiguration());
             flinkConf.set(RestOptions.PORT, o.restPort);
+            // Ingest's and the CEP job's exactly-once sinks publish at checkpoints, and an alert crosses both:
+            // at the suite's 10 s the interval is most of the delay between an anomaly and its alert.
+            flinkConf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(5));
             flinkConf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.state.resolve("checkpoints").toUri().toString());
             flinkConf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, o.savepoints.toUri().toString());
 
@@ -189,7 +195,7 @@ final class Demo implements AutoCloseable {
                     o.tracesPerSecond, GeneratorConfig.DEMO_HISTORY_MILLIS / 1000, HISTORY_SPEEDUP);
             List<String> progressTopics = new ArrayList<>(ingest.topics.outputs());
             progressTopics.addAll(List.of(AggregateKafka.AGGREGATES_TOPIC, cep.alertsTopic, TraceKafka.TRACES_TOPIC, TraceKafka.SUMMARIES_TOPIC));
-            return new Demo(started, bootstrap, web, prometheus, alertmanager, rules, cep.alertsTopic, out, progressTopics, ownBroker,
+            return new Demo(started, generator.startMillis, bootstrap, web, prometheus, alertmanager, rules, cep.alertsTopic, out, progressTopics, ownBroker,
                     cluster);
         } catch (Exception | Error e) {
             stopAll(cluster, ownBroker, prometheus, alertmanager);

@@ -76,6 +76,15 @@ class DemoTest {
         expected.put("products-latency-shift", Map.of("http.route", "/api/products", "team", "catalog"));
         expected.put("failed-logins-then-success", Map.of("enduser.id", redactor.hash("dana.lee@example.com"), "team", "security"));
         expected.put("login-failures-from-one-address", Map.of("client.address", redactor.hash("192.0.2.66"), "team", "security"));
+        // When each fires, in event time from the start of the workload (GeneratorConfig.demoAnomalies): inclusive ranges.
+        Map<String, long[]> firesAt = new TreeMap<>();
+        firesAt.put("login-failures-from-one-address", new long[] {212_000, 213_000}); // the fifth failure's log
+        firesAt.put("failed-logins-then-success", new long[] {215_000, 215_000}); // the success after five failures
+        firesAt.put("payment-error-burst", new long[] {215_000, 260_000}); // the 50th failed call of the burst
+        firesAt.put("products-latency-shift", new long[] {235_000, 290_000}); // 5 s into a run of deviating points
+        firesAt.put("host-heartbeat-stopped", new long[] {280_000, 280_000}); // 30 s after host-5's last sample
+        firesAt.put("host-cpu-plateau", new long[] {290_000, 290_000}); // 2 minutes after the plateau's first sample
+        firesAt.put("host-memory-high", new long[] {300_000, 300_000}); // 5 minutes after host-2's first sample
         List<Rule> shipped = RuleLoader.load(root.resolve("cep-rules"));
         assertThat(expected.keySet()).as("a demo anomaly for every shipped rule")
                 .containsExactlyInAnyOrderElementsOf(shipped.stream().map(r -> r.id).toList());
@@ -94,6 +103,7 @@ class DemoTest {
 
             // Committed alerts, as any downstream reader sees them, with when each was first read.
             Map<String, Long> firstFiringAfter = new LinkedHashMap<>();
+            Map<String, Long> firstFiringAt = new TreeMap<>();
             List<Alert> committed = new ArrayList<>();
             long deadline = demo.startedMillis + BOUND.toMillis();
             try (KafkaConsumer<byte[], byte[]> consumer = committedReader(demo.bootstrap)) {
@@ -105,6 +115,7 @@ class DemoTest {
                         committed.add(alert);
                         if (Alert.FIRING.equals(alert.status)) {
                             firstFiringAfter.putIfAbsent(alert.ruleId, System.currentTimeMillis() - demo.startedMillis);
+                            firstFiringAt.putIfAbsent(alert.ruleId, alert.eventTime - demo.workloadStartMillis);
                         }
                     }
                     if (firstFiringAfter.keySet().containsAll(expected.keySet()) && stopAt == deadline) {
@@ -113,9 +124,11 @@ class DemoTest {
                 }
             }
             System.out.println("DemoTest: first firing alert committed after (ms since start) " + firstFiringAfter);
+            System.out.println("DemoTest: event time of the first firing alert (ms into the workload) " + firstFiringAt);
 
             assertThat(firstFiringAfter.keySet()).as("rules that fired within %s", BOUND).containsExactlyInAnyOrderElementsOf(expected.keySet());
             assertThat(firstFiringAfter.values()).allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(BOUND.toMillis()));
+            firstFiringAt.forEach((rule, at) -> assertThat(at).as("event time of %s", rule).isBetween(firesAt.get(rule)[0], firesAt.get(rule)[1]));
             // Every alert, firing or resolved, is one of those: no other host, service, route, user or address.
             assertThat(committed).allSatisfy(alert -> assertThat(alert.labels).as("labels of %s", alert.ruleId)
                     .isEqualTo(expected.get(alert.ruleId)));

@@ -136,27 +136,32 @@ public class GeneratorConfig implements Serializable {
 
     /**
      * One anomaly for each rule in {@code cep-rules/}, timed so that every rule fires within the first
-     * {@link #DEMO_HISTORY_MILLIS} of the schedule (offsets from its start, alert times for the shipped rules):
+     * {@link #DEMO_HISTORY_MILLIS} of the schedule (offsets from its start; alert times of the shipped rules).
+     * The anomalies seen in spans and logs, the bulk of the workload, come first, so that their alerts do
+     * not wait for the whole history to pass through ingest; those of the host samples, a few a second,
+     * come last:
      * <ul>
-     *   <li>MEMORY_PRESSURE on host-2 from 0 s: host-memory-high (5 m) fires at 300 s;
-     *   <li>CPU_PLATEAU on host-3 from 170 s: host-cpu-plateau (2 m) fires at 290 s;
-     *   <li>LATENCY_SHIFT x4 on /api/products from 240 s, after 4 minutes of baseline (the rule needs 120
-     *       points, two a second at most): products-latency-shift fires at about 245 s;
-     *   <li>ERROR_BURST on payment from 250 s: payment-error-burst fires once 50 calls failed, at about 265 s;
+     *   <li>FAILED_LOGINS of dana.lee@example.com from 200 s: five failures 3 s apart from one address,
+     *       login-failures-from-one-address fires at the fifth (about 212 s), failed-logins-then-success at
+     *       the success (215 s);
+     *   <li>ERROR_BURST on payment from 215 s to 260 s: payment-error-burst fires once 50 calls failed, 10 s to
+     *       30 s in depending on the phase of the load;
+     *   <li>LATENCY_SHIFT x4 on /api/products from 230 s, after almost 4 minutes of baseline (the rule needs
+     *       120 points, two a second at most): products-latency-shift fires 5 s after the first run of
+     *       deviating points, usually within 30 s;
      *   <li>HEARTBEAT_STOP on host-5 from 255 s (last sample at 250 s): host-heartbeat-stopped fires at 280 s;
-     *   <li>FAILED_LOGINS of dana.lee@example.com from 265 s: five failures 3 s apart from one address,
-     *       login-failures-from-one-address fires at the fifth (about 277 s), failed-logins-then-success at
-     *       the success (280 s).
+     *   <li>CPU_PLATEAU on host-3 from 170 s: host-cpu-plateau (2 m) fires at 290 s;
+     *   <li>MEMORY_PRESSURE on host-2 from 0 s: host-memory-high (5 m) fires at 300 s.
      * </ul>
      */
     public static List<AnomalySpec> demoAnomalies() {
         List<AnomalySpec> list = new ArrayList<>();
         list.add(new AnomalySpec(AnomalyKind.MEMORY_PRESSURE, "host-2", 0L, 330_000L, 0.95));
         list.add(new AnomalySpec(AnomalyKind.CPU_PLATEAU, "host-3", 170_000L, 160_000L, 0.95));
-        list.add(new AnomalySpec(AnomalyKind.LATENCY_SHIFT, "/api/products", 240_000L, 60_000L, 4.0));
-        list.add(new AnomalySpec(AnomalyKind.ERROR_BURST, "payment", 250_000L, 30_000L, 1.0));
+        list.add(new AnomalySpec(AnomalyKind.FAILED_LOGINS, "dana.lee@example.com", 200_000L, 18_000L, 5.0));
+        list.add(new AnomalySpec(AnomalyKind.ERROR_BURST, "payment", 215_000L, 45_000L, 1.0));
+        list.add(new AnomalySpec(AnomalyKind.LATENCY_SHIFT, "/api/products", 230_000L, 60_000L, 4.0));
         list.add(new AnomalySpec(AnomalyKind.HEARTBEAT_STOP, "host-5", 255_000L, 60_000L, 1.0));
-        list.add(new AnomalySpec(AnomalyKind.FAILED_LOGINS, "dana.lee@example.com", 265_000L, 18_000L, 5.0));
         return list;
     }
 
