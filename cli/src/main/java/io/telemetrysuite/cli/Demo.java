@@ -85,6 +85,8 @@ final class Demo implements AutoCloseable {
     }
 
     final long startedMillis;
+    /** When every job had been submitted and the addresses printed. */
+    final long runningMillis = System.currentTimeMillis();
     /** Event time at which the workload, and its anomaly schedule, starts. */
     final long workloadStartMillis;
     final String bootstrap;

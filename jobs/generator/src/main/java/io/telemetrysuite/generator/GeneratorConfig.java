@@ -44,7 +44,10 @@ public class GeneratorConfig implements Serializable {
     /** Fraction of login attempts that fail with 401 in normal traffic. */
     public double loginFailureRate = 0.03;
 
-    /** Spans (and log records) per export request, drawn uniformly like a Collector batch. */
+    /**
+     * Spans (and log records) per export request, drawn uniformly like a Collector batch; fewer when the
+     * batch's 200 ms timeout comes first (items are batched in the order they end).
+     */
     public int batchMin = 50;
     public int batchMax = 200;
     /** Interval of system samples and host metrics. */
