@@ -133,9 +133,11 @@ public class GeneratorConfig implements Serializable {
     /**
      * How far in the past the demo's workload starts. The longest hold among the shipped rules is
      * host-memory-high's 5 minutes, so no live workload can fire it within the demo's first two minutes:
-     * the demo starts the workload this long ago and replays that history faster than real time.
+     * the demo starts the workload this long ago and replays that history faster than real time. Every
+     * demo alert falls within the first 300 s; the rest lets event time pass them by the CEP job's
+     * out-of-orderness before the history ends.
      */
-    public static final long DEMO_HISTORY_MILLIS = 330_000L;
+    public static final long DEMO_HISTORY_MILLIS = 360_000L;
 
     /**
      * One anomaly for each rule in {@code cep-rules/}, timed so that every rule fires within the first
@@ -149,7 +151,7 @@ public class GeneratorConfig implements Serializable {
      *       the success (215 s);
      *   <li>ERROR_BURST on payment from 215 s to 260 s: payment-error-burst fires once 50 calls failed, 10 s to
      *       30 s in depending on the phase of the load;
-     *   <li>LATENCY_SHIFT x4 on /api/products from 230 s, after almost 4 minutes of baseline (the rule needs
+     *   <li>LATENCY_SHIFT x6 on /api/products from 230 s, after almost 4 minutes of baseline (the rule needs
      *       120 points, two a second at most): products-latency-shift fires 5 s after the first run of
      *       deviating points, usually within 30 s;
      *   <li>HEARTBEAT_STOP on host-5 from 255 s (last sample at 250 s): host-heartbeat-stopped fires at 280 s;
@@ -163,7 +165,7 @@ public class GeneratorConfig implements Serializable {
         list.add(new AnomalySpec(AnomalyKind.CPU_PLATEAU, "host-3", 170_000L, 160_000L, 0.95));
         list.add(new AnomalySpec(AnomalyKind.FAILED_LOGINS, "dana.lee@example.com", 200_000L, 18_000L, 5.0));
         list.add(new AnomalySpec(AnomalyKind.ERROR_BURST, "payment", 215_000L, 45_000L, 1.0));
-        list.add(new AnomalySpec(AnomalyKind.LATENCY_SHIFT, "/api/products", 230_000L, 60_000L, 4.0));
+        list.add(new AnomalySpec(AnomalyKind.LATENCY_SHIFT, "/api/products", 230_000L, 60_000L, 6.0));
         list.add(new AnomalySpec(AnomalyKind.HEARTBEAT_STOP, "host-5", 255_000L, 60_000L, 1.0));
         return list;
     }
