@@ -244,7 +244,7 @@ final class Demo implements AutoCloseable {
         List<Alert> seen = new ArrayList<>();
         try (TopicProgress progress = new TopicProgress(bootstrap, progressTopics);
              AlertFeed alerts = new AlertFeed(bootstrap, alertsTopic)) {
-            long nextProgress = startedMillis + 10_000;
+            long nextProgress = System.currentTimeMillis() + 10_000;
             while (keepGoing.getAsBoolean()) {
                 for (AlertFeed.Entry entry : alerts.poll()) {
                     out.printf("[%s] %s%n", elapsed(), entry.line());
