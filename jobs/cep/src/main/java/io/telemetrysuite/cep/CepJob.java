@@ -16,6 +16,7 @@ import io.telemetrysuite.ingest.sink.ExactlyOnceKafka;
 import io.telemetrysuite.ingest.source.EventJsonDeserializer;
 import io.telemetrysuite.model.Aggregate;
 import io.telemetrysuite.model.Alert;
+import io.telemetrysuite.model.DeadLetter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -81,6 +82,8 @@ public final class CepJob {
         return new SourceWatermarks() {
             @Override
             public <T> WatermarkStrategy<T> of(Class<T> type) {
+                // Ingest's dead letters have a topic but no signal: no rule reads them.
+                if (type == DeadLetter.class) return WatermarkStrategy.noWatermarks();
                 return watermarkStrategy(config, Signal.of(type), bounded);
             }
         };
