@@ -3,8 +3,7 @@ package io.telemetrysuite.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.telemetrysuite.testing.ModelFixtures;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
+import io.telemetrysuite.testing.SpanPojoTypeInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +15,6 @@ import org.apache.flink.api.common.typeutils.SerializerTestBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.java.typeutils.PojoField;
-import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -129,17 +126,11 @@ class SpanSerializerTest extends SerializerTestBase<Span> {
         assertThat(SpanSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(other).isIncompatible()).isTrue();
     }
 
-    /** The serializer the type extractor built for {@link Span} before {@code @TypeInfo}: a POJO of its public fields. */
-    @SuppressWarnings("unchecked")
-    static TypeSerializer<Span> pojoSerializerAsBefore() {
-        List<PojoField> fields = new ArrayList<>();
-        for (Field field : Span.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers())) continue;
-            fields.add(new PojoField(field, TypeExtractor.createTypeInfo(field.getGenericType())));
-        }
+    /** The serializer the type extractor built for {@link Span} before {@code @TypeInfo}. */
+    private static TypeSerializer<Span> pojoSerializerAsBefore() {
         SerializerConfigImpl config = new SerializerConfigImpl();
         config.setGenericTypes(false);
-        return new PojoTypeInfo<>(Span.class, fields).createSerializer(config);
+        return SpanPojoTypeInfo.asBefore().createSerializer(config);
     }
 
     private static Span roundTrip(Span span) throws Exception {
