@@ -264,7 +264,8 @@ public final class KafkaBroker implements AutoCloseable {
      * once: the coordinator writes the commit markers into the partitions after the producer's commit
      * returns, and until then the last stable offset stops short of the transaction. So this waits
      * (up to {@code timeout}) until each partition's last stable offset reaches its high watermark, then
-     * reads up to it.
+     * reads up to it. A transaction still open after the timeout is refused with what the coordinator
+     * knows of it: a read that silently stopped short of it would look like lost records.
      */
     public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -275,7 +276,13 @@ public final class KafkaBroker implements AutoCloseable {
                     .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             while (true) {
                 end = latestOffsets(admin, partitions, IsolationLevel.READ_COMMITTED);
-                if (end.equals(latestOffsets(admin, partitions, IsolationLevel.READ_UNCOMMITTED)) || System.nanoTime() > deadline) break;
+                Map<TopicPartition, Long> highWatermarks = latestOffsets(admin, partitions, IsolationLevel.READ_UNCOMMITTED);
+                if (end.equals(highWatermarks)) break;
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Transactions on " + topic + " still open after " + timeout.toSeconds()
+                            + " s: last stable offsets " + end + ", high watermarks " + highWatermarks + "; open: "
+                            + openTransactions(admin, topic));
+                }
                 Thread.sleep(100);
             }
         } catch (InterruptedException e) {
@@ -301,6 +308,25 @@ public final class KafkaBroker implements AutoCloseable {
             }
         }
         return records;
+    }
+
+    /** The ongoing transactions that write to {@code topic}: id, producer, state, start, partitions. */
+    private static List<String> openTransactions(Admin admin, String topic) throws InterruptedException {
+        List<String> open = new ArrayList<>();
+        try {
+            List<String> ids = admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
+                    .map(listing -> listing.transactionalId()).toList();
+            admin.describeTransactions(ids).all().get(30, TimeUnit.SECONDS).forEach((id, description) -> {
+                if (description.topicPartitions().stream().anyMatch(p -> p.topic().equals(topic))) {
+                    open.add(id + " (producer " + description.producerId() + ", epoch " + description.producerEpoch() + ", "
+                            + description.state() + " since " + java.time.Instant.ofEpochMilli(description.transactionStartTimeMs().orElse(0L))
+                            + ", " + description.topicPartitions() + ")");
+                }
+            });
+        } catch (ExecutionException | TimeoutException e) {
+            open.add("(cannot describe the transactions: " + e + ")");
+        }
+        return open;
     }
 
     private static Map<TopicPartition, Long> latestOffsets(Admin admin, List<TopicPartition> partitions, IsolationLevel isolation)
