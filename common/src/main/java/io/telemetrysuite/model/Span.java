@@ -5,8 +5,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
-/** One OpenTelemetry span, flattened with its resource and scope, plus what ingest decided about it. */
+/**
+ * One OpenTelemetry span, flattened with its resource and scope, plus what ingest decided about it.
+ *
+ * <p>Flink serializes it with the hand-written {@link SpanSerializer} (through {@link SpanTypeInfo}),
+ * not as a POJO: spans cross the trace job's keyBy and sit in its keyed state in large numbers. A new
+ * field must be added to {@link SpanSerializer} too, with a new version of its layout.
+ */
+@TypeInfo(SpanTypeInfo.Factory.class)
 public class Span {
     /** 32 lowercase hex characters. */
     public String traceId;

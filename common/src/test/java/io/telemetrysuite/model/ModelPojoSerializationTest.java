@@ -14,9 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every model class is a Flink POJO that Flink serializes with its own serializers: with generic
- * types disabled (what {@code pipeline.generic-types: false} does), creating the serializer would
- * throw if any field fell back to Kryo.
+ * Every model class is serialized by Flink without Kryo: as a Flink POJO with Flink's own serializers,
+ * except {@link Span}, which has the hand-written {@link SpanSerializer} (also inside {@link Trace}'s
+ * span list). With generic types disabled (what {@code pipeline.generic-types: false} does), creating
+ * the serializer would throw if any field fell back to Kryo.
  */
 class ModelPojoSerializationTest {
     static Stream<Object> fullyPopulated() {
@@ -33,7 +34,8 @@ class ModelPojoSerializationTest {
     private static <T> void roundTrip(T instance) throws Exception {
         Class<T> type = (Class<T>) instance.getClass();
         TypeInformation<T> info = TypeInformation.of(type);
-        assertThat(info).isInstanceOf(PojoTypeInfo.class);
+        if (type == Span.class) assertThat(info).isSameAs(SpanTypeInfo.INSTANCE);
+        else assertThat(info).isInstanceOf(PojoTypeInfo.class);
         SerializerConfigImpl config = new SerializerConfigImpl();
         config.setGenericTypes(false);
 

@@ -82,8 +82,11 @@ public final class TraceBenchmark {
         current = warmup;
         topology(warmup.length, sampling);
         baseline(warmup, sampling);
+        warmup = null; // not live (and copied by the collector) during the measured runs
 
         Span[] data = generate((int) spans, parallelism);
+        System.gc();
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         current = data;
         JobExecutionResult job = topology(data.length, sampling);
         double topologyRate = data.length / (job.getNetRuntime() / 1000.0);
@@ -93,6 +96,9 @@ public final class TraceBenchmark {
         double baselineRate = data.length / ((System.nanoTime() - start) / 1e9);
         System.out.printf("  trace topology, MiniCluster:         %,12.0f spans/s  (net runtime %,d ms)%n", topologyRate, job.getNetRuntime());
         System.out.printf("  plain Java loop, one thread:         %,12.0f spans/s  (%,d traces decided, %,d kept)%n", baselineRate, decided, kept[0]);
+        // Other processes on the box take cores from both sides; the load average tells how much.
+        System.out.printf("  load average (1 min) before / after: %.1f / %.1f on %d cores%n", loadBefore,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.getRuntime().availableProcessors());
         current = new Span[0];
 
         long heap = heapInFlight(1_000_000);

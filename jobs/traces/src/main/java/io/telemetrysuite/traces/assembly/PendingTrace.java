@@ -13,6 +13,10 @@ public class PendingTrace {
     public int droppedSpans;
     /** Spans arriving after the decision: decided with the cached decision, emitted as a late fragment. */
     public boolean late;
+    /** For a late fragment, the cached decision read when its first span arrived, so deciding it reads no cache again. */
+    public boolean lateSampled;
+    /** For a late fragment, the cached decision's policy; null otherwise. */
+    public String latePolicy;
     public boolean rootSeen;
 
     public PendingTrace() {}
