@@ -63,9 +63,14 @@ final class ClusterTestSupport {
 
     /** The first group of {@code regex}'s first match in {@code text}; fails naming both when there is none. */
     static String group(String text, String regex) {
+        return group(text, regex, 1);
+    }
+
+    /** Group {@code n} of {@code regex}'s first match in {@code text}. */
+    static String group(String text, String regex, int n) {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertThat(m.find()).as(regex + " in:\n" + text).isTrue();
-        return m.group(1);
+        return m.group(n);
     }
 
     /**
