@@ -144,13 +144,6 @@ final class ClusterTestSupport {
         throw new AssertionError("Group " + group + " committed " + committed + ", not " + ends + ", within " + wait);
     }
 
-    /** Whether {@code group} has committed {@code ends} now. */
-    static boolean hasCommitted(KafkaBroker kafka, String group, Map<TopicPartition, Long> ends) throws Exception {
-        try (Admin admin = kafka.admin()) {
-            return isCommitted(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(), ends);
-        }
-    }
-
     private static boolean isCommitted(Map<TopicPartition, OffsetAndMetadata> committed, Map<TopicPartition, Long> ends) {
         return ends.entrySet().stream().allMatch(e -> e.getValue() == 0
                 || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));

@@ -110,6 +110,14 @@ class PipelineFaultsClusterTest {
     private static final String TRACES = PREFIX + "traces";
     private static final String SUMMARIES = PREFIX + "trace-summaries";
 
+    /**
+     * Rounds that start a trace finished in the next round. Not the rounds before the crash (5) and the
+     * upgrades (6, 7): the trace job decides a trace at the latest decision_wait + 30 s of wall clock after
+     * its first span arrived, and a restart on this loaded machine can take about that long, which would
+     * decide the trace on its first half alone. Whole traces still cross the crash in the job's state.
+     */
+    private static final Set<Integer> ORDER_TRACE_ROUNDS = Set.of(0, 1, 2, 3, 5, 8);
+
     /** Tenants, hosts and their routes; two of each land on each partition of ingest's output (keyed by them). */
     private static final List<String> TENANTS = List.of("acme", "globex", "initech", "umbrella");
     private static final List<String> HOSTS = List.of("db-1", "web-1", "cache-1");
@@ -233,8 +241,9 @@ class PipelineFaultsClusterTest {
     /**
      * Round {@code r}: per tenant a number of workload records (acme's go above 20 per window in rounds
      * 3 to 5), a few server errors, one sample per host (db-1's CPU above 90 % in rounds 2 to 6, cache-1
-     * silent in rounds 4 to 6), three whole traces, and an asynchronous trace whose consumer half follows
-     * in the next round (except the last round's), sent in event-time order on each partition.
+     * silent in rounds 4 to 6), three whole traces, and in some rounds an asynchronous trace whose
+     * consumer half follows in the next round ({@link #ORDER_TRACE_ROUNDS}), sent in event-time order on
+     * each partition.
      */
     private static void produceRound(int r) {
         long base = base(r);
@@ -263,8 +272,8 @@ class PipelineFaultsClusterTest {
         }
         List<TestSpan> spans = new ArrayList<>();
         for (int k = 0; k < 3; k++) spans.addAll(checkoutTrace(traceId(r, k), base + k * 300L, (r + k) % 4 == 0));
-        if (r < ROUNDS - 1) spans.addAll(orderTrace(traceId(r, 9), base).subList(0, 2));
-        if (r > 0) spans.addAll(orderTrace(traceId(r - 1, 9), base(r - 1)).subList(2, 4));
+        if (ORDER_TRACE_ROUNDS.contains(r)) spans.addAll(orderTrace(traceId(r, 9), base).subList(0, 2));
+        if (ORDER_TRACE_ROUNDS.contains(r - 1)) spans.addAll(orderTrace(traceId(r - 1, 9), base(r - 1)).subList(2, 4));
         send(workload, system, spans);
     }
 
