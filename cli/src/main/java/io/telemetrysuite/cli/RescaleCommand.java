@@ -18,7 +18,7 @@ final class RescaleCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOB", description = "ingest, aggregate, cep or traces.")
     String job;
 
-    @Parameters(index = "1", paramLabel = "PARALLELISM", description = "The new parallelism (at most the job's max parallelism, 128 by default).")
+    @Parameters(index = "1", paramLabel = "PARALLELISM", description = "The new parallelism (at most the job's max parallelism: 128, pipeline.max-parallelism in flink-conf/config.yaml).")
     int parallelism;
 
     @Mixin

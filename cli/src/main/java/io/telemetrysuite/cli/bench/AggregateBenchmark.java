@@ -98,13 +98,16 @@ public final class AggregateBenchmark {
         return String.format("aggregate: %.0f events/s, baseline %.0f events/s, ratio %.2f", topologyRate, sqlRate, topologyRate / sqlRate);
     }
 
-    /** The job's own topology: spans from memory, the other signals empty, every output discarded. */
+    /**
+     * The job's own topology, in the Kafka job's shape (event time assigned in the source, so each
+     * signal's pre-aggregation chains to it): spans from memory, the other signals empty, every output discarded.
+     */
     private JobExecutionResult topology(long n) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, IngestJob.baseConfiguration());
-        IngestStreams in = new IngestStreams(spans(env, n),
+        IngestStreams in = new IngestStreams(spans(env, n, AggregateJob.sourceWatermarks(config, true).of(Span.class)),
                 empty(env, MetricPoint.class), empty(env, LogRecord.class), empty(env, WorkloadRecord.class),
                 empty(env, SystemSample.class), empty(env, InferenceSample.class), empty(env, DeadLetter.class));
-        AggregateStreams out = AggregateJob.buildTopology(in, config);
+        AggregateStreams out = AggregateJob.buildTopology(in, config, null);
         out.aggregates().sinkTo(new DiscardingSink<>()).name("Discard aggregates");
         out.lateDeadLetters().sinkTo(new DiscardingSink<>()).name("Discard late events");
         return env.execute("aggregate benchmark (topology)");
@@ -120,7 +123,7 @@ public final class AggregateBenchmark {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, IngestJob.baseConfiguration());
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
         // The same projection Observation.of makes, to a row; the SQL starts from there.
-        DataStream<Row> rows = spans(env, n)
+        DataStream<Row> rows = spans(env, n, WatermarkStrategy.noWatermarks())
                 .map(span -> {
                     String route = span.attribute("http.route");
                     return Row.of(span.serviceName, span.name, route == null ? "" : route, span.kind, span.statusCode,
@@ -162,9 +165,9 @@ public final class AggregateBenchmark {
         return env.execute("aggregate benchmark (Flink SQL)");
     }
 
-    private DataStream<Span> spans(StreamExecutionEnvironment env, long n) {
+    private DataStream<Span> spans(StreamExecutionEnvironment env, long n, WatermarkStrategy<Span> watermarks) {
         return env.fromSource(new DataGeneratorSource<>(new SharedSpans(), n, TypeInformation.of(Span.class)),
-                        WatermarkStrategy.noWatermarks(), "Spans in memory")
+                        watermarks, "Spans in memory")
                 .setParallelism(parallelism);
     }
 

@@ -58,7 +58,9 @@ public final class JobLifecycle {
                     + "; `./telemetry upgrade " + job.shortName + "` replaces it with the current build, keeping its state.");
         });
         List<String> jobArgs = job == ClusterJob.CEP ? CepRulesArg.frozen(args, root) : args;
-        return run(job, job.freshJar(root), jobArgs, parallelism, savepoint, false);
+        String jobId = run(job, job.freshJar(root), jobArgs, parallelism, savepoint, false);
+        if (job == ClusterJob.CEP) pruneRuleSnapshots();
+        return jobId;
     }
 
     /** Stops the running job with a savepoint; returns the savepoint's path. */
@@ -92,10 +94,33 @@ public final class JobLifecycle {
     public String[] replace(ClusterJob job, Running running, List<String> args) {
         Path jar = job.freshJar(root);
         String savepoint = stop(running);
+        String jobId;
         try {
-            return new String[] {savepoint, run(job, jar, args, running.parallelism(), savepoint, true)};
+            jobId = run(job, jar, args, running.parallelism(), savepoint, true);
         } catch (RuntimeException e) {
             throw new ResubmitFailed(savepoint, e);
+        }
+        if (job == ClusterJob.CEP) pruneRuleSnapshots();
+        return new String[] {savepoint, jobId};
+    }
+
+    /**
+     * Deletes old rule snapshots once a CEP job runs on a new one, keeping every snapshot a job on the
+     * cluster still names in {@code --rules} (a restart after a failure reads it again) and the newest few.
+     * Only after a successful submission: a failed one leaves the user resuming the old job on its old snapshot.
+     */
+    private void pruneRuleSnapshots() {
+        try {
+            List<Path> inUse = new ArrayList<>();
+            for (FlinkRest.Job j : rest.jobs()) {
+                if (!j.isRunning()) continue;
+                String rules = rest.jobConfig(j.id()).path("execution-config").path("user-config").path(CepRulesArg.FLAG.substring(2)).asText("");
+                if (!rules.isEmpty() && !rules.equals(NO_VALUE)) inUse.add(Path.of(rules));
+            }
+            new RuleSnapshots(root).prune(inUse, RuleSnapshots.KEEP_NEWEST);
+        } catch (RuntimeException e) {
+            // The job runs; old snapshots left behind cost disk, not correctness, so the submission still succeeds.
+            System.err.println("warning: old rule snapshots in " + root.resolve(".telemetry/rules") + " not pruned: " + e.getMessage());
         }
     }
 

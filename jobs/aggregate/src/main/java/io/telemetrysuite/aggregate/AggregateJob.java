@@ -31,14 +31,19 @@ import org.apache.flink.util.ParameterTool;
  * per-model inference figures, in tumbling event-time windows at several resolutions at once.
  *
  * <pre>
- *   spans, workload, system, inference ─▶ observe ─▶ watermarks ─▶ pre-aggregate ─▶ keyBy(key) ─▶ window 10s ─┬─▶ aggregates
- *                                                                                           │ late       └─▶ roll up 1m ─▶ 5m ─▶ 1h
- *                                                                                           └─▶ dead letters (late_event)
+ *   spans     ─▶ observe ─▶ pre-aggregate ─┐
+ *   workload  ─▶ observe ─▶ pre-aggregate ─┤
+ *   system    ─▶ observe ─▶ pre-aggregate ─┼─▶ keyBy(key) ─▶ window 10s ─┬─▶ aggregates
+ *   inference ─▶ observe ─▶ pre-aggregate ─┘               │ late       └─▶ roll up 1m ─▶ 5m ─▶ 1h
+ *                                                            └─▶ dead letters (late_event)
  * </pre>
  *
+ * <p>Event time comes from the Kafka sources, per partition; streams without it (files, tests, the
+ * benchmark) get one watermark clock after the union of the signals, then one pre-aggregation.
+ *
  * <p>Only the finest resolution reads events, as per-subtask partials ({@link WindowPreAggregator},
- * chained to the watermarks) so that a window's events cross the shuffle once per subtask, not once
- * each; each coarser one re-keys the finer results and merges
+ * chained to each signal's source) so that a window's events cross the shuffle once per subtask, not
+ * once each; each coarser one re-keys the finer results and merges
  * their sums and KLL sketches. Late events within the allowed lateness re-emit their window (and, in
  * turn, the coarser windows containing it) with {@code update = true}; later ones become dead letters.
  *
@@ -60,13 +65,23 @@ public final class AggregateJob {
     private AggregateJob() {}
 
     /**
-     * The event-time policy, declared once: watermarks trail the largest timestamp by the configured
-     * out-of-orderness, and a silent input stops holding them back after the idleness timeout.
+     * The event-time policy of {@link #buildTopology(IngestStreams, AggregateConfig)}, whose inputs are
+     * bounded (files, tests, the benchmark): watermarks trail the largest timestamp by the configured
+     * out-of-orderness, and no idleness, since each input's end releases the watermark anyway. The Kafka
+     * job declares its own, per partition ({@link #sourceWatermarks}).
      */
     public static WatermarkStrategy<Observation> watermarkStrategy(AggregateConfig config) {
         return WatermarkStrategy.<Observation>forBoundedOutOfOrderness(config.maxOutOfOrderness)
-                .withTimestampAssigner((observation, previous) -> observation.timestampMillis)
-                .withIdleness(config.idleness);
+                .withTimestampAssigner((observation, previous) -> observation.timestampMillis);
+    }
+
+    /**
+     * The Kafka sources' event-time policy: the same out-of-orderness, per partition, and, unless the
+     * input is bounded, the idleness after which a silent partition (or a signal nobody sends) stops
+     * holding the windows back.
+     */
+    public static SourceWatermarks sourceWatermarks(AggregateConfig config, boolean bounded) {
+        return SourceWatermarks.boundedOutOfOrderness(config.maxOutOfOrderness, bounded ? null : config.idleness);
     }
 
     /** Aggregates ingest's spans, workload, system and inference streams at every configured resolution. */
@@ -75,36 +90,41 @@ public final class AggregateJob {
     }
 
     /**
-     * As {@link #buildTopology(IngestStreams, AggregateConfig)}, with the watermark generation given:
-     * tests pass one that emits a watermark after every event, so they decide exactly when windows fire.
+     * As {@link #buildTopology(IngestStreams, AggregateConfig)}, with the watermark generation given (tests
+     * pass one that emits a watermark after every event, so they decide exactly when windows fire), or
+     * null when the inputs already carry event time and watermarks (the Kafka sources assign them).
      */
-    public static AggregateStreams buildTopology(IngestStreams in, AggregateConfig config, WatermarkStrategy<Observation> watermarks) {
+    public static AggregateStreams buildTopology(IngestStreams in, AggregateConfig config, @Nullable WatermarkStrategy<Observation> watermarks) {
         config.validate();
-        DataStream<Observation> spans = observe(in.spans(), Observation::of, "spans");
-        DataStream<Observation> workload = observe(in.workload(), Observation::of, "workload");
-        DataStream<Observation> system = observe(in.system(), Observation::of, "system");
-        DataStream<Observation> inference = observe(in.inference(), Observation::of, "inference");
-        // Watermarks after the union: a signal that has no events at all (common: a deployment without
-        // inference) cannot hold the others back, and a whole subtask that goes quiet is marked idle. The
-        // cost: an operator after a union does not chain, so observations are serialized once more on the
-        // way to it (the benchmark's profile shows it: about a quarter of that task's time); assigning per
-        // signal before the union, with idleness, would chain but lets an empty signal stall windows until
-        // it is declared idle. The pre-aggregator chained behind it keeps the rest of the way cheap.
-        int parallelism = Math.max(Math.max(spans.getParallelism(), workload.getParallelism()),
-                Math.max(system.getParallelism(), inference.getParallelism()));
-        DataStream<Observation> observations = spans.union(workload, system, inference)
-                .assignTimestampsAndWatermarks(watermarks)
-                .setParallelism(parallelism)
-                .uid("aggregate-watermarks")
-                .name("Event time");
-
         List<Duration> resolutions = config.resolutions;
         String finest = AggregateConfig.label(resolutions.get(0));
-        DataStream<WindowPartial> partials = observations
-                .transform("Pre-aggregate " + finest, TypeInformation.of(WindowPartial.class),
-                        new WindowPreAggregator(resolutions.get(0).toMillis(), config.kllK, PRE_AGGREGATION_BUNDLE_SIZE))
-                .setParallelism(parallelism)
-                .uid("aggregate-pre-aggregate-" + finest);
+        DataStream<WindowPartial> partials;
+        if (watermarks == null) {
+            // Event time from the sources (Kafka, per partition): each signal is pre-aggregated on its own,
+            // chained to its source, so observations never cross a task boundary (serializing them was
+            // most of the job's cost), only partials do. The window operator takes the signals' minimum
+            // watermark; a signal nobody sends stops holding it back once its partitions go idle.
+            partials = preAggregate(observe(in.spans(), Observation::of, "spans"), "spans", config)
+                    .union(preAggregate(observe(in.workload(), Observation::of, "workload"), "workload", config),
+                            preAggregate(observe(in.system(), Observation::of, "system"), "system", config),
+                            preAggregate(observe(in.inference(), Observation::of, "inference"), "inference", config));
+        } else {
+            // One clock over all signals, assigned after their union: a signal without events (on a bounded
+            // input, or in a test) cannot hold the others back, and a test's watermarks decide exactly when
+            // windows fire. The price is one more serialization of every observation, on the way to the union.
+            DataStream<Observation> spans = observe(in.spans(), Observation::of, "spans");
+            DataStream<Observation> workload = observe(in.workload(), Observation::of, "workload");
+            DataStream<Observation> system = observe(in.system(), Observation::of, "system");
+            DataStream<Observation> inference = observe(in.inference(), Observation::of, "inference");
+            int parallelism = Math.max(Math.max(spans.getParallelism(), workload.getParallelism()),
+                    Math.max(system.getParallelism(), inference.getParallelism()));
+            DataStream<Observation> timed = spans.union(workload, system, inference)
+                    .assignTimestampsAndWatermarks(watermarks)
+                    .setParallelism(parallelism)
+                    .uid("aggregate-watermarks")
+                    .name("Event time");
+            partials = preAggregate(timed, "all", config);
+        }
         SingleOutputStreamOperator<Aggregate> level = partials
                 .keyBy(partial -> partial.key, Types.STRING)
                 .window(TumblingEventTimeWindows.of(resolutions.get(0)))
@@ -132,7 +152,8 @@ public final class AggregateJob {
                     .name("Roll up to " + label);
             all = all.union(level);
         }
-        AggregateStreams metrics = MetricAggregation.attach(in.metrics(), config);
+        AggregateStreams metrics = MetricAggregation.attach(in.metrics(), config,
+                watermarks == null ? null : MetricAggregation.watermarkStrategy(config));
         return new AggregateStreams(all.union(metrics.aggregates()), late.union(metrics.lateDeadLetters()));
     }
 
@@ -145,15 +166,15 @@ public final class AggregateJob {
                                      String aggregatesTopic, String forecastsTopic, String deadLetterTopic, String group, String transactionalIdPrefix,
                                      @Nullable String prometheusRemoteWriteUrl, @Nullable Path archiveDir, boolean bounded) {
         kafkaTopology(env, config, bootstrapServers, topics, aggregatesTopic, forecastsTopic, deadLetterTopic, group, transactionalIdPrefix,
-                prometheusRemoteWriteUrl, archiveDir, bounded, watermarkStrategy(config));
+                prometheusRemoteWriteUrl, archiveDir, bounded, sourceWatermarks(config, bounded));
     }
 
-    /** As above, with the watermark generation given (tests decide exactly which events are late). */
+    /** As above, with the sources' watermark generation given (tests decide exactly which events are late). */
     public static void kafkaTopology(StreamExecutionEnvironment env, AggregateConfig config, String bootstrapServers, IngestTopics topics,
                                      String aggregatesTopic, String forecastsTopic, String deadLetterTopic, String group, String transactionalIdPrefix,
                                      @Nullable String prometheusRemoteWriteUrl, @Nullable Path archiveDir, boolean bounded,
-                                     WatermarkStrategy<Observation> watermarks) {
-        AggregateStreams out = buildTopology(AggregateKafka.ingestTopics(env, bootstrapServers, topics, group, bounded), config, watermarks);
+                                     SourceWatermarks watermarks) {
+        AggregateStreams out = buildTopology(AggregateKafka.ingestTopics(env, bootstrapServers, topics, group, bounded, watermarks), config, null);
         Duration transactionTimeout = Duration.ofMinutes(15);
         out.aggregates()
                 .sinkTo(AggregateKafka.aggregatesSink(bootstrapServers, aggregatesTopic, transactionalIdPrefix, transactionTimeout))
@@ -200,5 +221,16 @@ public final class AggregateJob {
                 .setParallelism(events.getParallelism())
                 .uid("aggregate-observe-" + signal)
                 .name("Observe " + signal);
+    }
+
+    /** Per-subtask window partials of the finest resolution, chained to {@code observations}. */
+    private static DataStream<WindowPartial> preAggregate(DataStream<Observation> observations, String input, AggregateConfig config) {
+        Duration finest = config.resolutions.get(0);
+        String label = AggregateConfig.label(finest);
+        return observations
+                .transform("Pre-aggregate " + input + " " + label, TypeInformation.of(WindowPartial.class),
+                        new WindowPreAggregator(finest.toMillis(), config.kllK, PRE_AGGREGATION_BUNDLE_SIZE))
+                .setParallelism(observations.getParallelism())
+                .uid("aggregate-pre-aggregate-" + input + "-" + label);
     }
 }

@@ -14,7 +14,6 @@ import io.telemetrysuite.model.Span;
 import io.telemetrysuite.model.SystemSample;
 import io.telemetrysuite.model.WorkloadRecord;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -35,21 +34,22 @@ public final class AggregateKafka {
 
     private AggregateKafka() {}
 
-    /** Ingest's output topics as streams. Watermarks are assigned by the topology, after the signals are merged. */
+    /** Ingest's output topics as streams, with event time and watermarks from {@code watermarks}, per partition. */
     public static IngestStreams ingestTopics(StreamExecutionEnvironment env, String bootstrapServers, IngestTopics topics, String group,
-                                             boolean bounded) {
+                                             boolean bounded, SourceWatermarks watermarks) {
         return new IngestStreams(
-                source(env, bootstrapServers, topics.spans, group, Span.class, bounded),
-                source(env, bootstrapServers, topics.metrics, group, MetricPoint.class, bounded),
-                source(env, bootstrapServers, topics.logs, group, LogRecord.class, bounded),
-                source(env, bootstrapServers, topics.workload, group, WorkloadRecord.class, bounded),
-                source(env, bootstrapServers, topics.system, group, SystemSample.class, bounded),
-                source(env, bootstrapServers, topics.inference, group, InferenceSample.class, bounded),
-                source(env, bootstrapServers, topics.deadLetter, group, DeadLetter.class, bounded));
+                source(env, bootstrapServers, topics.spans, group, Span.class, bounded, watermarks),
+                source(env, bootstrapServers, topics.metrics, group, MetricPoint.class, bounded, watermarks),
+                source(env, bootstrapServers, topics.logs, group, LogRecord.class, bounded, watermarks),
+                source(env, bootstrapServers, topics.workload, group, WorkloadRecord.class, bounded, watermarks),
+                source(env, bootstrapServers, topics.system, group, SystemSample.class, bounded, watermarks),
+                source(env, bootstrapServers, topics.inference, group, InferenceSample.class, bounded, watermarks),
+                source(env, bootstrapServers, topics.deadLetter, group, DeadLetter.class, bounded, watermarks));
     }
 
-    private static <T> DataStream<T> source(StreamExecutionEnvironment env, String bootstrapServers, String topic, String group,
-                                            Class<T> type, boolean bounded) {
+    /** One topic of {@code type}, committed records only, event time per partition. */
+    public static <T> DataStream<T> source(StreamExecutionEnvironment env, String bootstrapServers, String topic, String group,
+                                           Class<T> type, boolean bounded, SourceWatermarks watermarks) {
         KafkaSourceBuilder<T> builder = KafkaSource.<T>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
@@ -58,7 +58,7 @@ public final class AggregateKafka {
                 .setDeserializer(new EventJsonDeserializer<>(type))
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         if (bounded) builder.setBounded(OffsetsInitializer.latest());
-        return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "Kafka: " + topic).uid("aggregate-source-" + topic);
+        return env.fromSource(builder.build(), watermarks.of(type), "Kafka: " + topic).uid("aggregate-source-" + topic);
     }
 
     /** The aggregates topic, keyed by the aggregate's key so one key's windows stay in order in one partition. */

@@ -2,6 +2,7 @@ package io.telemetrysuite.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.telemetrysuite.flink.EventTime;
 import io.telemetrysuite.ingest.IngestTopics;
 import io.telemetrysuite.json.EventJson;
 import io.telemetrysuite.model.Aggregate;
@@ -150,20 +151,33 @@ class AggregateKafkaTest {
     }
 
     /** A watermark right after every event (largest timestamp − out-of-orderness − 1 ms), so lateness is decided by the order written. */
-    private static WatermarkStrategy<Observation> perEventWatermarks() {
+    private static SourceWatermarks perEventWatermarks() {
         long bound = new AggregateConfig().maxOutOfOrderness.toMillis();
-        return WatermarkStrategy.<Observation>forGenerator(context -> new WatermarkGenerator<>() {
-            private long max = Long.MIN_VALUE + bound + 1;
-
+        return new SourceWatermarks() {
             @Override
-            public void onEvent(Observation event, long timestamp, WatermarkOutput output) {
-                max = Math.max(max, timestamp);
-                output.emitWatermark(new Watermark(max - bound - 1));
+            public <T> WatermarkStrategy<T> of(Class<T> type) {
+                return WatermarkStrategy.<T>forGenerator(context -> new PerEventWatermarks<>(bound)).withTimestampAssigner(EventTime.assigner(type));
             }
+        };
+    }
 
-            @Override
-            public void onPeriodicEmit(WatermarkOutput output) {}
-        }).withTimestampAssigner((o, previous) -> o.timestampMillis);
+    private static final class PerEventWatermarks<T> implements WatermarkGenerator<T> {
+        private final long bound;
+        private long max;
+
+        PerEventWatermarks(long bound) {
+            this.bound = bound;
+            this.max = Long.MIN_VALUE + bound + 1;
+        }
+
+        @Override
+        public void onEvent(T event, long timestamp, WatermarkOutput output) {
+            max = Math.max(max, timestamp);
+            output.emitWatermark(new Watermark(max - bound - 1));
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {}
     }
 
     private static String hex(int length, int n) {

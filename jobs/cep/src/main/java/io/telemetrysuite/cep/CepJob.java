@@ -1,6 +1,7 @@
 package io.telemetrysuite.cep;
 
 import io.telemetrysuite.aggregate.AggregateKafka;
+import io.telemetrysuite.aggregate.SourceWatermarks;
 import io.telemetrysuite.alertmanager.AlertmanagerSink;
 import io.telemetrysuite.cep.compile.RuleCompiler;
 import io.telemetrysuite.cep.rule.EventFields;
@@ -15,6 +16,7 @@ import io.telemetrysuite.ingest.sink.ExactlyOnceKafka;
 import io.telemetrysuite.ingest.source.EventJsonDeserializer;
 import io.telemetrysuite.model.Aggregate;
 import io.telemetrysuite.model.Alert;
+import io.telemetrysuite.model.DeadLetter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -56,6 +58,11 @@ public final class CepJob {
      * out-of-orderness, and a signal that goes quiet stops holding the others back after the idleness.
      */
     public static <T> WatermarkStrategy<T> watermarkStrategy(CepConfig config, Signal signal) {
+        return watermarkStrategy(config, signal, false);
+    }
+
+    /** As above; a bounded input gets no idleness (its end releases the watermark). */
+    public static <T> WatermarkStrategy<T> watermarkStrategy(CepConfig config, Signal signal, boolean bounded) {
         Duration bound = config.maxOutOfOrderness;
         WatermarkStrategy<T> strategy = switch (config.watermarks) {
             case PERIODIC -> WatermarkStrategy.<T>forBoundedOutOfOrderness(bound);
@@ -64,9 +71,22 @@ public final class CepJob {
             case END_OF_INPUT -> WatermarkStrategy.<T>noWatermarks();
         };
         strategy = strategy.withTimestampAssigner((event, previous) -> EventFields.timestampMillis(signal, event));
-        // Not at END_OF_INPUT: a signal stalled by back-pressure for the idleness timeout would be declared
-        // idle, the finished inputs' final watermark would then pass, and every later event would be late.
-        return config.watermarks == CepConfig.Watermarks.END_OF_INPUT ? strategy : strategy.withIdleness(config.idleness);
+        // Not on bounded inputs, nor at END_OF_INPUT: a signal stalled by back-pressure (or a consumer slow to
+        // start) for the idleness timeout would be declared idle, the finished inputs' final watermark would
+        // then pass, and every later event would be late.
+        return bounded || config.watermarks == CepConfig.Watermarks.END_OF_INPUT ? strategy : strategy.withIdleness(config.idleness);
+    }
+
+    /** {@link #watermarkStrategy} for the Kafka sources, which apply it per partition. */
+    static SourceWatermarks sourceWatermarks(CepConfig config, boolean bounded) {
+        return new SourceWatermarks() {
+            @Override
+            public <T> WatermarkStrategy<T> of(Class<T> type) {
+                // Ingest's dead letters have a topic but no signal: no rule reads them.
+                if (type == DeadLetter.class) return WatermarkStrategy.noWatermarks();
+                return watermarkStrategy(config, Signal.of(type), bounded);
+            }
+        };
     }
 
     /** Bounded out-of-orderness, emitted after every event rather than periodically. */
@@ -88,27 +108,37 @@ public final class CepJob {
      */
     public static DataStream<Alert> buildTopology(IngestStreams in, @Nullable DataStream<Aggregate> aggregates, List<Rule> rules,
                                                   CepConfig config) {
-        Map<Signal, DataStream<?>> raw = new EnumMap<>(Signal.class);
-        raw.put(Signal.SPAN, in.spans());
-        raw.put(Signal.METRIC, in.metrics());
-        raw.put(Signal.LOG, in.logs());
-        raw.put(Signal.WORKLOAD, in.workload());
-        raw.put(Signal.SYSTEM, in.system());
-        raw.put(Signal.INFERENCE, in.inference());
-        if (aggregates != null) raw.put(Signal.AGGREGATE, aggregates);
-        return buildTopology(raw, rules, config);
+        return buildTopology(signals(in, aggregates), rules, config);
+    }
+
+    private static Map<Signal, DataStream<?>> signals(IngestStreams in, @Nullable DataStream<Aggregate> aggregates) {
+        Map<Signal, DataStream<?>> signals = new EnumMap<>(Signal.class);
+        signals.put(Signal.SPAN, in.spans());
+        signals.put(Signal.METRIC, in.metrics());
+        signals.put(Signal.LOG, in.logs());
+        signals.put(Signal.WORKLOAD, in.workload());
+        signals.put(Signal.SYSTEM, in.system());
+        signals.put(Signal.INFERENCE, in.inference());
+        if (aggregates != null) signals.put(Signal.AGGREGATE, aggregates);
+        return signals;
     }
 
     /** As above, over any set of signal streams (the benchmark feeds one signal only). */
     public static DataStream<Alert> buildTopology(Map<Signal, DataStream<?>> raw, List<Rule> rules, CepConfig config) {
         Map<Signal, DataStream<?>> timed = new EnumMap<>(Signal.class);
+        readBy(rules, raw).forEach((signal, stream) -> timed.put(signal, withEventTime(stream, signal, config)));
+        return RuleCompiler.compile(timed, rules);
+    }
+
+    /** The streams of the signals some rule reads. */
+    private static Map<Signal, DataStream<?>> readBy(List<Rule> rules, Map<Signal, DataStream<?>> streams) {
+        Map<Signal, DataStream<?>> read = new EnumMap<>(Signal.class);
         for (Rule rule : rules) {
             for (Signal signal : rule.signals()) {
-                if (timed.containsKey(signal) || !raw.containsKey(signal)) continue;
-                timed.put(signal, withEventTime(raw.get(signal), signal, config));
+                if (streams.containsKey(signal)) read.put(signal, streams.get(signal));
             }
         }
-        return RuleCompiler.compile(timed, rules);
+        return read;
     }
 
     // Watermarks per signal, chained to its source: each signal's own out-of-orderness decides, and one
@@ -128,16 +158,18 @@ public final class CepJob {
     public static DataStream<Alert> kafkaTopology(StreamExecutionEnvironment env, String bootstrapServers, IngestTopics topics,
                                                   String aggregatesTopic, List<Rule> rules, CepConfig config,
                                                   @Nullable Sink<Alert> alertmanager, boolean bounded) {
-        IngestStreams in = AggregateKafka.ingestTopics(env, bootstrapServers, topics, config.consumerGroup, bounded);
-        DataStream<Alert> alerts = buildTopology(in, aggregatesSource(env, bootstrapServers, aggregatesTopic, config.consumerGroup, bounded),
-                rules, config);
+        // Event time comes from the sources, per partition, so the rules read the streams as they are.
+        SourceWatermarks watermarks = sourceWatermarks(config, bounded);
+        IngestStreams in = AggregateKafka.ingestTopics(env, bootstrapServers, topics, config.consumerGroup, bounded, watermarks);
+        DataStream<Aggregate> aggregates = aggregatesSource(env, bootstrapServers, aggregatesTopic, config.consumerGroup, bounded, watermarks);
+        DataStream<Alert> alerts = RuleCompiler.compile(readBy(rules, signals(in, aggregates)), rules);
         alerts.sinkTo(alertsSink(bootstrapServers, config)).uid("cep-sink-alerts-kafka").name("Alerts to Kafka");
         if (alertmanager != null) alerts.sinkTo(alertmanager).uid("cep-sink-alertmanager").name("Alerts to Alertmanager");
         return alerts;
     }
 
     static DataStream<Aggregate> aggregatesSource(StreamExecutionEnvironment env, String bootstrapServers, String topic, String group,
-                                                  boolean bounded) {
+                                                  boolean bounded, SourceWatermarks watermarks) {
         KafkaSourceBuilder<Aggregate> builder = KafkaSource.<Aggregate>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
@@ -146,7 +178,7 @@ public final class CepJob {
                 .setDeserializer(new EventJsonDeserializer<>(Aggregate.class))
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         if (bounded) builder.setBounded(OffsetsInitializer.latest());
-        return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "Kafka: " + topic).uid("cep-source-" + topic);
+        return env.fromSource(builder.build(), watermarks.of(Aggregate.class), "Kafka: " + topic).uid("cep-source-" + topic);
     }
 
     /** The alerts topic, keyed by fingerprint so one alert's firing and resolved stay in order in one partition. */

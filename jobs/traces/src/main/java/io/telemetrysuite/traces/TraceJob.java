@@ -38,25 +38,35 @@ public final class TraceJob {
 
     private TraceJob() {}
 
-    /** Event time is the span's end: a trace's last span to finish is what decision_wait waits for. */
-    public static WatermarkStrategy<Span> watermarkStrategy(TraceConfig config) {
-        return WatermarkStrategy.<Span>forBoundedOutOfOrderness(config.maxOutOfOrderness)
-                .withTimestampAssigner((span, previous) -> span.endTimeUnixNano / 1_000_000L)
-                .withIdleness(config.idleness);
+    /**
+     * Event time is the span's end: a trace's last span to finish is what decision_wait waits for.
+     * Idleness (a silent partition stops holding the others back) only on unbounded inputs: on bounded
+     * ones the end of the input releases the watermark, and idleness could only declare a merely slow
+     * input idle and make its spans late.
+     */
+    public static WatermarkStrategy<Span> watermarkStrategy(TraceConfig config, boolean bounded) {
+        WatermarkStrategy<Span> strategy = WatermarkStrategy.<Span>forBoundedOutOfOrderness(config.maxOutOfOrderness)
+                .withTimestampAssigner((span, previous) -> span.endTimeUnixNano / 1_000_000L);
+        return bounded ? strategy : strategy.withIdleness(config.idleness);
     }
 
+    /** The traces of a bounded span stream (files, tests, the benchmark). */
     public static TraceStreams buildTopology(DataStream<Span> spans, TraceConfig config) {
-        return buildTopology(spans, config, watermarkStrategy(config));
+        return buildTopology(spans, config, watermarkStrategy(config, true));
     }
 
-    /** As above, with the watermark generation given (tests pass one that emits after every span). */
-    public static TraceStreams buildTopology(DataStream<Span> spans, TraceConfig config, WatermarkStrategy<Span> watermarks) {
+    /**
+     * As above, with the watermark generation given (tests pass one that emits after every span), or null
+     * when the spans already carry event time and watermarks (the Kafka source assigns them per partition).
+     */
+    public static TraceStreams buildTopology(DataStream<Span> spans, TraceConfig config, @Nullable WatermarkStrategy<Span> watermarks) {
         config.validate();
-        DataStream<Trace> all = spans
+        DataStream<Span> timed = watermarks == null ? spans : spans
                 .assignTimestampsAndWatermarks(watermarks)
                 .setParallelism(spans.getParallelism())
                 .uid("traces-watermarks")
-                .name("Event time")
+                .name("Event time");
+        DataStream<Trace> all = timed
                 .keyBy(span -> span.traceId, Types.STRING)
                 .process(new TraceAssembler(config))
                 .uid("traces-assemble")
@@ -80,8 +90,8 @@ public final class TraceJob {
     public static TraceStreams kafkaTopology(StreamExecutionEnvironment env, TraceConfig config, String bootstrapServers, IngestTopics topics,
                                              String tracesTopic, String summariesTopic, String group, String transactionalIdPrefix,
                                              @Nullable Path archiveDir, @Nullable String prometheusRemoteWriteUrl, boolean bounded) {
-        DataStream<Span> spans = TraceKafka.spans(env, bootstrapServers, topics.spans, group, bounded);
-        TraceStreams out = buildTopology(spans, config.withParallelism(env.getParallelism()));
+        DataStream<Span> spans = TraceKafka.spans(env, bootstrapServers, topics.spans, group, bounded, watermarkStrategy(config, bounded));
+        TraceStreams out = buildTopology(spans, config.withParallelism(env.getParallelism()), null);
         Duration transactionTimeout = Duration.ofMinutes(15);
         out.keptTraces()
                 .sinkTo(TraceKafka.tracesSink(bootstrapServers, tracesTopic, transactionalIdPrefix + "-traces", transactionTimeout))

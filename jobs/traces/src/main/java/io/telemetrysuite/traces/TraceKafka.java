@@ -21,8 +21,12 @@ public final class TraceKafka {
 
     private TraceKafka() {}
 
-    /** Watermarks are assigned by the topology, so tests and the file run share them. */
-    public static DataStream<Span> spans(StreamExecutionEnvironment env, String bootstrapServers, String topic, String group, boolean bounded) {
+    /**
+     * Ingest's spans, with event time and watermarks from {@code watermarks} applied inside the source,
+     * per partition: a partition read ahead of another cannot make the other's spans late.
+     */
+    public static DataStream<Span> spans(StreamExecutionEnvironment env, String bootstrapServers, String topic, String group, boolean bounded,
+                                         WatermarkStrategy<Span> watermarks) {
         KafkaSourceBuilder<Span> builder = KafkaSource.<Span>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
@@ -31,7 +35,7 @@ public final class TraceKafka {
                 .setDeserializer(new EventJsonDeserializer<>(Span.class))
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         if (bounded) builder.setBounded(OffsetsInitializer.latest());
-        return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "Kafka: " + topic).uid("traces-source-spans");
+        return env.fromSource(builder.build(), watermarks, "Kafka: " + topic).uid("traces-source-spans");
     }
 
     /** Keyed by trace id, so a trace and its late fragments land in one partition, in order. */

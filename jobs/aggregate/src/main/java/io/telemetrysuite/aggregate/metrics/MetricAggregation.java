@@ -3,6 +3,7 @@ package io.telemetrysuite.aggregate.metrics;
 import io.telemetrysuite.aggregate.AggregateConfig;
 import io.telemetrysuite.aggregate.AggregateStreams;
 import io.telemetrysuite.aggregate.WindowEmissions;
+import io.telemetrysuite.flink.EventTime;
 import io.telemetrysuite.model.Aggregate;
 import io.telemetrysuite.model.DeadLetter;
 import io.telemetrysuite.model.MetricPoint;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.annotation.Nullable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -48,11 +50,9 @@ public final class MetricAggregation {
 
     private MetricAggregation() {}
 
-    /** Metric points' event time: their {@code timeUnixNano}, with the job's out-of-orderness and idleness. */
+    /** Metric points' event time on bounded inputs: their {@code timeUnixNano}, with the job's out-of-orderness. */
     public static WatermarkStrategy<MetricPoint> watermarkStrategy(AggregateConfig config) {
-        return WatermarkStrategy.<MetricPoint>forBoundedOutOfOrderness(config.maxOutOfOrderness)
-                .withTimestampAssigner((point, previous) -> point.timeUnixNano / 1_000_000L)
-                .withIdleness(config.idleness);
+        return EventTime.boundedOutOfOrderness(MetricPoint.class, config.maxOutOfOrderness, null);
     }
 
     /** As {@link #attach(DataStream, AggregateConfig, WatermarkStrategy)} with {@link #watermarkStrategy}. */
@@ -60,17 +60,24 @@ public final class MetricAggregation {
         return attach(metrics, config, watermarkStrategy(config));
     }
 
-    /** The metric-point aggregates at every resolution of {@code config}, and the late points as dead letters. */
-    public static AggregateStreams attach(DataStream<MetricPoint> metrics, AggregateConfig config, WatermarkStrategy<MetricPoint> watermarks) {
+    /**
+     * The metric-point aggregates at every resolution of {@code config}, and the late points as dead
+     * letters; {@code watermarks} null when the points already carry event time (from a Kafka source).
+     */
+    public static AggregateStreams attach(DataStream<MetricPoint> metrics, AggregateConfig config,
+                                          @Nullable WatermarkStrategy<MetricPoint> watermarks) {
         int parallelism = metrics.getParallelism();
-        SingleOutputStreamOperator<MetricAccumulator> contributions = metrics
+        DataStream<MetricPoint> points = metrics
                 .filter(p -> !MetricPoint.Type.SUMMARY.equals(p.type))
                 .setParallelism(parallelism)
-                .name("Metric points without summaries")
-                .assignTimestampsAndWatermarks(watermarks)
-                .setParallelism(parallelism)
-                .uid("aggregate-metric-watermarks")
-                .name("Metric event time")
+                .name("Metric points without summaries");
+        if (watermarks != null) {
+            points = points.assignTimestampsAndWatermarks(watermarks)
+                    .setParallelism(parallelism)
+                    .uid("aggregate-metric-watermarks")
+                    .name("Metric event time");
+        }
+        SingleOutputStreamOperator<MetricAccumulator> contributions = points
                 .keyBy(SeriesDeltas::sourceSeries, Types.STRING)
                 .process(new SeriesDeltas(OUT_OF_ORDER))
                 .returns(MetricAccumulator.class)

@@ -1,5 +1,6 @@
 package io.telemetrysuite.cep.rule;
 
+import io.telemetrysuite.flink.EventTime;
 import io.telemetrysuite.model.Aggregate;
 import io.telemetrysuite.model.InferenceSample;
 import io.telemetrysuite.model.LogRecord;
@@ -197,16 +198,13 @@ public final class EventFields {
     /** The event time of {@code event} in epoch ms: a span's start, a metric point's or log's time, an aggregate's window end - 1. */
     public static long timestampMillis(Signal signal, Object event) {
         return switch (signal) {
-            case SPAN -> ((Span) event).startTimeUnixNano / 1_000_000L;
-            case METRIC -> ((MetricPoint) event).timeUnixNano / 1_000_000L;
-            case LOG -> {
-                LogRecord l = (LogRecord) event;
-                yield (l.timeUnixNano != 0 ? l.timeUnixNano : l.observedTimeUnixNano) / 1_000_000L;
-            }
-            case WORKLOAD -> ((WorkloadRecord) event).timestampMillis;
-            case SYSTEM -> ((SystemSample) event).timestampMillis;
-            case INFERENCE -> ((InferenceSample) event).timestampMillis;
-            case AGGREGATE -> ((Aggregate) event).windowEnd - 1;
+            case SPAN -> EventTime.of((Span) event);
+            case METRIC -> EventTime.of((MetricPoint) event);
+            case LOG -> EventTime.of((LogRecord) event);
+            case WORKLOAD -> EventTime.of((WorkloadRecord) event);
+            case SYSTEM -> EventTime.of((SystemSample) event);
+            case INFERENCE -> EventTime.of((InferenceSample) event);
+            case AGGREGATE -> EventTime.of((Aggregate) event);
         };
     }
 

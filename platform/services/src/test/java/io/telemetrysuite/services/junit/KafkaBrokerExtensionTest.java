@@ -1,6 +1,7 @@
 package io.telemetrysuite.services.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.telemetrysuite.services.KafkaBroker;
 import java.time.Duration;
@@ -44,6 +45,27 @@ class KafkaBrokerExtensionTest {
     }
 
     @Test
+    void readCommittedRefusesATopicWithATransactionLeftOpenAndNamesIt(KafkaBroker kafka) {
+        String topic = "tx-left-open";
+        kafka.createTopics(Map.of(topic, 1));
+        String producerTransactionalId = "left-open-" + UUID.randomUUID();
+        try (KafkaProducer<String, String> producer = transactionalProducer(kafka, producerTransactionalId)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "key", "value"));
+            producer.flush();
+            // A partial read would look like lost records; the refusal says which transaction holds them back.
+            assertThatThrownBy(() -> kafka.readCommitted(topic, Duration.ofSeconds(2)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Transactions on " + topic + " still open")
+                    .hasMessageContaining(producerTransactionalId)
+                    .hasMessageContaining("Ongoing");
+            producer.commitTransaction();
+        }
+        assertThat(kafka.readCommitted(topic, Duration.ofSeconds(30))).hasSize(1);
+    }
+
+    @Test
     void abortedTransactionIsInvisibleToReadCommitted(KafkaBroker kafka) {
         String topic = "tx-aborted";
         kafka.createTopics(Map.of(topic, 2));
@@ -68,9 +90,13 @@ class KafkaBrokerExtensionTest {
     }
 
     private static KafkaProducer<String, String> transactionalProducer(KafkaBroker kafka) {
+        return transactionalProducer(kafka, "test-" + UUID.randomUUID());
+    }
+
+    private static KafkaProducer<String, String> transactionalProducer(KafkaBroker kafka, String transactionalId) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
