@@ -725,9 +725,12 @@ class PipelineFaultsClusterTest {
         return events;
     }
 
-    /** Every committed record of the topic, partition by partition in offset order. */
+    /**
+     * Every committed record of the topic, partition by partition in offset order; a transaction the jobs
+     * have open is waited for (a checkpoint on this loaded machine can take tens of seconds).
+     */
     private static List<ConsumerRecord<byte[], byte[]>> records(String topic) {
-        return kafka.readCommitted(topic, Duration.ofSeconds(30));
+        return kafka.readCommitted(topic, Duration.ofMinutes(2));
     }
 
     /** Seconds after T0, as {@code 60} or {@code 60.001} (a millisecond off must show). */
