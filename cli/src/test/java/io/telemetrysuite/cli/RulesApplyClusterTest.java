@@ -1,5 +1,8 @@
 package io.telemetrysuite.cli;
 
+import static io.telemetrysuite.cli.ClusterTestSupport.awaitCheckpoints;
+import static io.telemetrysuite.cli.ClusterTestSupport.cli;
+import static io.telemetrysuite.cli.ClusterTestSupport.group;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.telemetrysuite.cli.cluster.CepRulesArg;
@@ -13,8 +16,6 @@ import io.telemetrysuite.services.FlinkCluster;
 import io.telemetrysuite.services.KafkaBroker;
 import io.telemetrysuite.services.RepoLayout;
 import io.telemetrysuite.services.junit.KafkaBrokerExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -162,7 +161,7 @@ class RulesApplyClusterTest {
         while (ours().size() < expected.size() && System.nanoTime() < deadline) Thread.sleep(1000);
         // Whatever the last events could still cause is committed two checkpoints after every input was read.
         awaitCommittedOffset(produced);
-        awaitCheckpoints(newJob, 2);
+        awaitCheckpoints(flink, newJob, 2, WAIT);
         assertThat(ours()).containsExactlyInAnyOrderElementsOf(expected);
 
         // The same folder again: nothing to do, the job keeps running.
@@ -243,19 +242,6 @@ class RulesApplyClusterTest {
         throw new AssertionError("The CEP job committed offset " + committed + " on " + SYSTEM + ", not " + offset + ", within " + WAIT);
     }
 
-    private static void awaitCheckpoints(String jobId, int more) throws Exception {
-        long start = completedCheckpoints(jobId);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (completedCheckpoints(jobId) < start + more) {
-            if (System.nanoTime() > deadline) throw new AssertionError("No " + more + " more checkpoints of " + jobId + " within " + WAIT);
-            Thread.sleep(500);
-        }
-    }
-
-    private static long completedCheckpoints(String jobId) {
-        return flink.getJson("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
-    }
-
     private record CliResult(String out, String err) {}
 
     /** Runs a ./telemetry command expected to exit 2; returns what it printed. */
@@ -268,37 +254,5 @@ class RulesApplyClusterTest {
         int exit = cli.execute(args);
         assertThat(exit).as("exit code of ./telemetry " + String.join(" ", args) + "; stderr:\n" + err).isEqualTo(2);
         return new CliResult(out.toString(), err.toString());
-    }
-
-    /** Runs a ./telemetry command in this JVM; returns what it printed (System.out and the command's writer), failing on a non-zero exit. */
-    private static String cli(String... args) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        StringWriter err = new StringWriter();
-        int exit;
-        PrintStream captured = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        System.setOut(captured);
-        try {
-            picocli.CommandLine cli = TelemetryCli.commandLine();
-            cli.setOut(new PrintWriter(captured, true));
-            cli.setErr(new PrintWriter(err, true));
-            exit = cli.execute(args);
-        } finally {
-            System.setOut(original);
-        }
-        String out = buffer.toString(StandardCharsets.UTF_8);
-        original.print(out);
-        assertThat(exit).as("exit code of ./telemetry " + String.join(" ", args) + "; printed:\n" + out + err).isZero();
-        return out;
-    }
-
-    private static String group(String text, String regex) {
-        return group(text, regex, 1);
-    }
-
-    private static String group(String text, String regex, int group) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        assertThat(m.find()).as(regex + " in:\n" + text).isTrue();
-        return m.group(group);
     }
 }

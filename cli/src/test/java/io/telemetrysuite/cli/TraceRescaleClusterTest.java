@@ -1,5 +1,8 @@
 package io.telemetrysuite.cli;
 
+import static io.telemetrysuite.cli.ClusterTestSupport.awaitCheckpoints;
+import static io.telemetrysuite.cli.ClusterTestSupport.cli;
+import static io.telemetrysuite.cli.ClusterTestSupport.group;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,10 +13,6 @@ import io.telemetrysuite.model.Trace;
 import io.telemetrysuite.services.FlinkCluster;
 import io.telemetrysuite.services.KafkaBroker;
 import io.telemetrysuite.services.junit.KafkaBrokerExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -95,12 +92,7 @@ class TraceRescaleClusterTest {
     @AfterAll
     static void stop() throws Exception {
         if (flink == null) return;
-        // The cluster's logs outlive the temporary directory, for a failed run to be read.
-        Path logs = Path.of("target", "cluster-logs", TraceRescaleClusterTest.class.getSimpleName());
-        Files.createDirectories(logs);
-        try (var files = Files.list(flink.logDir())) {
-            for (Path f : files.toList()) Files.copy(f, logs.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        ClusterTestSupport.keepLogs(flink, TraceRescaleClusterTest.class);
         flink.stop();
     }
 
@@ -157,7 +149,7 @@ class TraceRescaleClusterTest {
                 + flink.getJson("/jobs/" + newJob + "/exceptions").path("exceptionHistory").path("entries"));
         // A duplicate or a late fragment would be committed by the next checkpoints, not after them.
         awaitCommittedOffsets();
-        awaitCheckpoints(newJob, 2);
+        awaitCheckpoints(flink, newJob, 2, WAIT);
 
         List<String> expected = traces.stream().map(t -> t.get(0).traceId + " spans=6 late=false rootMissing=false").toList();
         assertThat(ours(SUMMARIES)).extracting(t -> t.traceId + " spans=" + t.spanCount + " late=" + t.late + " rootMissing=" + t.rootMissing)
@@ -265,46 +257,5 @@ class TraceRescaleClusterTest {
             }
             admin.deleteRecords(all).all().get();
         }
-    }
-
-    private static void awaitCheckpoints(String jobId, int more) throws Exception {
-        long start = completedCheckpoints(jobId);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (completedCheckpoints(jobId) < start + more) {
-            if (System.nanoTime() > deadline) throw new AssertionError("No " + more + " more checkpoints of " + jobId + " within " + WAIT);
-            Thread.sleep(500);
-        }
-    }
-
-    private static long completedCheckpoints(String jobId) {
-        return flink.getJson("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
-    }
-
-    /** Runs a ./telemetry command in this JVM; returns what it printed, failing on a non-zero exit. */
-    private static String cli(String... args) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        StringWriter err = new StringWriter();
-        int exit;
-        PrintStream captured = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        System.setOut(captured);
-        try {
-            picocli.CommandLine cli = TelemetryCli.commandLine();
-            cli.setOut(new PrintWriter(captured, true));
-            cli.setErr(new PrintWriter(err, true));
-            exit = cli.execute(args);
-        } finally {
-            System.setOut(original);
-        }
-        String out = buffer.toString(StandardCharsets.UTF_8);
-        original.print(out);
-        assertThat(exit).as("exit code of ./telemetry " + String.join(" ", args) + "; printed:\n" + out + err).isZero();
-        return out;
-    }
-
-    private static String group(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        assertThat(m.find()).as(regex + " in:\n" + text).isTrue();
-        return m.group(1);
     }
 }
